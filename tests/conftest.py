@@ -1,0 +1,34 @@
+"""Shared fixtures: the real corpus beside the checkout (skipped when absent) and file writers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_CORPUS = REPO.parent / "shared" / "corpus" / "real"
+SAMPLE_SEEDS = REPO / "sample_seeds"
+
+
+@pytest.fixture
+def real_corpus() -> Path:
+    """The 296 real articles; tests using them skip on machines that do not have them."""
+    if not REAL_CORPUS.is_dir() or not any(REAL_CORPUS.iterdir()):
+        pytest.skip("real corpus ../shared/corpus/real is not present")
+    return REAL_CORPUS
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write a file below tmp_path: ``write("a.md", "text")`` or ``write("a.md", b"bytes")``."""
+
+    def _write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode(encoding) if isinstance(content, str) else content
+        path.write_bytes(data)
+        return path
+
+    return _write

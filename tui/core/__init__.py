@@ -1,0 +1,1 @@
+"""Parsing, conversion, scanning and matching: everything that knows nothing of Textual."""
