@@ -181,7 +181,6 @@ def cmd_show(ns: argparse.Namespace) -> int:
     from rich.rule import Rule
     from rich.text import Text
 
-    from tui.core.convert import html_to_markdown
     from tui.core.parser import parse
 
     path: Path = ns.path
@@ -192,6 +191,8 @@ def cmd_show(ns: argparse.Namespace) -> int:
     if not article.ok:
         print(f"newsdeck: {path}: {article.error}", file=sys.stderr)
         return EXIT_PROBLEMS
+    from tui.core.convert import html_to_markdown
+
     console = Console(width=ns.width, highlight=False, emoji=False, markup=False)
     header = Text()
     header.append(article.title, style="bold")
