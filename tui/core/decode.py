@@ -48,19 +48,29 @@ def decode(data: bytes, *, complete: bool = True) -> Decoded:
             text = _decode_prefix(body, encoding, complete, errors="replace")
             return Decoded(_normalise_newlines(text), encoding)
 
-    utf16 = _sniff_utf16(data)
-    if utf16 is not None:
-        text = _decode_prefix(data, utf16, complete, errors="replace")
-        return Decoded(_normalise_newlines(text), utf16, f"no byte-order mark; read as {utf16}")
+    if b"\x00" in data[:8192]:
+        utf16 = _sniff_utf16(data)
+        if utf16 is not None:
+            text = _decode_prefix(data, utf16, complete, errors="replace")
+            return Decoded(_normalise_newlines(text), utf16, f"no byte-order mark; read as {utf16}")
+        if _looks_binary(data):
+            raise DecodeError("binary data, not text")
 
-    if _looks_binary(data):
-        raise DecodeError("binary data, not text")
+    if not complete:
+        # A partial read: decode whole lines only (no encoding here uses 0x0A inside a
+        # character), so a character cut off by the read's end never looks like an error.
+        cut = data.rfind(b"\n")
+        if cut > 0:
+            data, complete = data[: cut + 1], True
 
     try:
         text = _decode_prefix(data, "utf-8", complete, errors="strict")
         return Decoded(_normalise_newlines(text), "utf-8")
     except UnicodeDecodeError:
         pass
+
+    if _looks_binary(data):
+        raise DecodeError("binary data, not text")
 
     best: tuple[float, str, str] | None = None
     for encoding in _LEGACY:

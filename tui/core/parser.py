@@ -49,10 +49,9 @@ def parse(path: Path | str, *, header_only: bool = False) -> Article:
     With ``header_only`` the body is not kept (``article.body is None``) and only
     as much of the file as the headers need is read.
     """
-    path = Path(path)
-    article = Article(path=path)
+    article = Article(path=path if isinstance(path, Path) else Path(path))
     try:
-        raw, complete = _read(path, article, header_only)
+        raw, complete = _read(article.path, article, header_only)
     except OSError as exc:
         article.error = _os_reason(exc)
         return article
@@ -110,13 +109,14 @@ def _read(path: Path, article: Article, header_only: bool) -> tuple[bytes, bool]
         return data, False
 
 
+_OPEN_FENCE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*---[ \t]*\r?\n")
+_CLOSE_FENCE = re.compile(rb"\n(?:---|\.\.\.)[ \t]*\r?\n")
+
+
 def _front_matter_open(data: bytes) -> bool:
     """True when the bytes start a front matter block whose closing fence is not in them yet."""
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith(b"---"):
-        return False
-    lines = head.split(b"\n")[1:-1]  # the last line may be cut off
-    return not any(line.strip() in (b"---", b"...") for line in lines)
+    m = _OPEN_FENCE.match(data)
+    return m is not None and _CLOSE_FENCE.search(data, m.end() - 1) is None
 
 
 def _os_reason(exc: OSError) -> str:
@@ -148,12 +148,11 @@ def _fill(article: Article, text: str, *, keep_body: bool) -> None:
     article.image = _clean_url(_first_text(fm, _IMAGE_KEYS))
     _fill_date(article, fm, parts)
     article.source = _source(article)
-    body = strip_controls(parts.body)
     if not title:
-        title = _title_from_body(body, article) or _title_from_name(article)
+        title = _title_from_body(parts.body, article) or _title_from_name(article)
     article.title = title
     if keep_body:
-        article.body = body
+        article.body = strip_controls(parts.body)
 
 
 def _format(parts: Split) -> Format:

@@ -31,6 +31,9 @@ def clean_line(text: str | None) -> str:
     """A one-line field: no controls, no invisible reordering marks, one space between words."""
     if not text:
         return ""
+    if text.isprintable() and "  " not in text:
+        # Fast path: no controls, no invisible or exotic spaces (they are not printable).
+        return text.strip()
     text = _CONTROL_LINE.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     return _WHITESPACE.sub(" ", text).strip()
