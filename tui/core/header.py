@@ -144,7 +144,7 @@ class _NotFlat(Exception):
     """The front matter uses YAML beyond the flat subset; let the YAML parser read it."""
 
 
-_PLAIN_BAD_START = frozenset("&*!|>{[%@`'\"#?,")
+_PLAIN_BAD_START = frozenset("&*!|>{}[]%@`'\"#?,")
 
 
 def read_flat(fm_text: str) -> dict[str, Any] | None:
@@ -210,7 +210,9 @@ def _flat_scalar(value: str) -> str:
         if len(value) < 2 or value[-1] != '"' or '"' in inner or "\\" in inner:
             raise _NotFlat
         return inner
-    if first in _PLAIN_BAD_START or value.startswith("- ") or ": " in value or " #" in value:
+    if first in _PLAIN_BAD_START or value in ("-", ":") or value[:2] in ("- ", ": "):
+        raise _NotFlat
+    if ": " in value or " #" in value or "\t" in value:
         raise _NotFlat
     if value.endswith(":"):
         raise _NotFlat
@@ -223,7 +225,14 @@ def _flat_list(value: str) -> list[str]:
     inner = value[1:-1]
     if any(ch in inner for ch in "[]{}'\"#&*!|>"):
         raise _NotFlat
-    return [part.strip() for part in inner.split(",") if part.strip()]
+    if not inner.strip():
+        return []
+    parts = [part.strip() for part in inner.split(",")]
+    if parts[-1] == "":
+        parts.pop()  # YAML allows one trailing comma
+    if any(part == "" for part in parts):
+        raise _NotFlat
+    return [_flat_scalar(part) for part in parts]
 
 
 def read_front_matter_lines(fm_text: str) -> dict[str, Any]:
