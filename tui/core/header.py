@@ -144,7 +144,18 @@ class _NotFlat(Exception):
     """The front matter uses YAML beyond the flat subset; let the YAML parser read it."""
 
 
-_PLAIN_BAD_START = frozenset("&*!|>{}[]%@`'\"#?,")
+# One line of the flat subset: `key:` then nothing, a 'single' or "double" quoted
+# scalar without escapes, a [flow, list] of plain words, or a plain scalar whose
+# first character cannot start any other YAML construct. Anything else: not flat.
+_VALUE = (
+    r"(?:'(?P<sq>[^']*(?:''[^']*)*)'"  # 'single', '' is a quote
+    r'|"(?P<dq>[^"\\]*)"'  # "double", no escapes
+    r"|\[(?P<flow>[^\[\]{}'\"#&*!|>]*)\]"  # [flow, list]
+    r"|(?P<plain>[^\s&*!|>{}\[\]%@`'\"#?,:\-][^\t]*))"  # plain
+)
+_FLAT_LINE = re.compile(r"(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+" + _VALUE + r")?[ \t]*")
+_FLAT_ITEM = re.compile(r" +- +" + _VALUE + r"[ \t]*")
+_FLOW_ITEM = re.compile(r"[^\s&*!|>{}\[\]%@`'\"#?,:\-][^\t,]*")
 
 
 def read_flat(fm_text: str) -> dict[str, Any] | None:
@@ -153,86 +164,65 @@ def read_flat(fm_text: str) -> dict[str, Any] | None:
     Accepts ``key: plain``, ``key: 'single'`` / ``"double"`` (no escapes),
     ``key: [a, b]`` and ``key:`` followed by ``- item`` lines. Returns ``None`` at
     the first thing outside that subset, so the result always equals what the
-    string-only YAML loader would give.
+    string-only YAML loader would give (a property test holds it to that).
     """
     data: dict[str, Any] = {}
     list_key: str | None = None
     try:
         for line in fm_text.split("\n"):
+            m = _FLAT_LINE.fullmatch(line)
+            if m is not None:
+                key = m.group("key")
+                if key in data:
+                    raise _NotFlat
+                value = _flat_value(m)
+                data[key] = value
+                list_key = key if m.lastgroup == "key" else None
+                continue
             if not line.strip():
                 continue
-            if line[0] in " \t-":
-                item = line.lstrip(" \t")
-                if list_key is None or not item.startswith("- ") or line[0] == "\t":
-                    raise _NotFlat
-                value = _flat_scalar(item[2:].strip())
-                current = data[list_key]
-                if current == "":
-                    data[list_key] = [value]
-                elif isinstance(current, list):
-                    current.append(value)
-                else:
-                    raise _NotFlat
-                continue
-            key, sep, rest = line.partition(":")
-            if not sep or not _FLAT_KEY.fullmatch(key) or key in data:
+            m = _FLAT_ITEM.fullmatch(line)
+            if m is None or list_key is None:
                 raise _NotFlat
-            if rest and rest[0] not in " \t":
-                raise _NotFlat
-            rest = rest.strip()
-            if not rest:
-                data[key] = ""
-                list_key = key
-                continue
-            list_key = None
-            if rest[0] == "[":
-                data[key] = _flat_list(rest)
+            current = data[list_key]
+            item = _flat_value(m)
+            if isinstance(item, list):
+                raise _NotFlat  # a nested flow list inside a block list
+            if current == "":
+                data[list_key] = [item]
             else:
-                data[key] = _flat_scalar(rest)
+                current.append(item)
     except _NotFlat:
         return None
     return data
 
 
-_FLAT_KEY = re.compile(r"[A-Za-z_][\w-]*")
-
-
-def _flat_scalar(value: str) -> str:
-    if not value:
-        return ""
-    first = value[0]
-    if first == "'":
-        if len(value) < 2 or value[-1] != "'" or "'" in value[1:-1].replace("''", ""):
+def _flat_value(m: re.Match[str]) -> str | list[str]:
+    kind = m.lastgroup
+    if kind == "plain":
+        value = m.group("plain").rstrip(" ")
+        if ": " in value or " #" in value or value.endswith(":"):
             raise _NotFlat
-        return value[1:-1].replace("''", "'")
-    if first == '"':
-        inner = value[1:-1]
-        if len(value) < 2 or value[-1] != '"' or '"' in inner or "\\" in inner:
-            raise _NotFlat
-        return inner
-    if first in _PLAIN_BAD_START or value in ("-", ":") or value[:2] in ("- ", ": "):
-        raise _NotFlat
-    if ": " in value or " #" in value or "\t" in value:
-        raise _NotFlat
-    if value.endswith(":"):
-        raise _NotFlat
-    return value
+        return value
+    if kind == "sq":
+        return m.group("sq").replace("''", "'")
+    if kind == "dq":
+        return m.group("dq")
+    if kind == "flow":
+        return _flat_list(m.group("flow"))
+    return ""
 
 
-def _flat_list(value: str) -> list[str]:
-    if not value.endswith("]"):
-        raise _NotFlat
-    inner = value[1:-1]
-    if any(ch in inner for ch in "[]{}'\"#&*!|>"):
-        raise _NotFlat
+def _flat_list(inner: str) -> list[str]:
     if not inner.strip():
         return []
     parts = [part.strip() for part in inner.split(",")]
     if parts[-1] == "":
         parts.pop()  # YAML allows one trailing comma
-    if any(part == "" for part in parts):
-        raise _NotFlat
-    return [_flat_scalar(part) for part in parts]
+    for part in parts:
+        if not _FLOW_ITEM.fullmatch(part) or ": " in part or " #" in part or part.endswith(":"):
+            raise _NotFlat
+    return parts
 
 
 def read_front_matter_lines(fm_text: str) -> dict[str, Any]:
