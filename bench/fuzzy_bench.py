@@ -1,0 +1,244 @@
+"""Keystroke latency of the fuzzy filter on n generated titles.
+
+Run: ``.venv/bin/python bench/fuzzy_bench.py [n]``. Titles mix Chinese headlines built
+from the real corpus (``../shared/corpus/real`` beside the checkout; a built-in word list
+stands in when it is absent) with English headline-like titles, seeded so every run
+indexes the same data. Each query is typed one character at a time and every keystroke
+passes the previous result, as the app does.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make ``tui`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tui.core.fuzzy import FuzzyIndex, FuzzyResult
+
+QUERIES = ["俄罗斯", "北约危机", "nato", "ai", "trump", "香港", "新冠疫情", "covid", "biden china"]
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+
+_FALLBACK_ZH = [
+    "中国",
+    "美国",
+    "香港",
+    "台湾",
+    "疫情",
+    "新冠",
+    "经济",
+    "政府",
+    "官员",
+    "总统",
+    "宣布",
+    "制裁",
+    "贸易",
+    "谈判",
+    "警方",
+    "示威",
+    "抗议",
+    "选举",
+    "投票",
+    "法院",
+    "判决",
+    "疫苗",
+    "确诊",
+    "病例",
+    "欧盟",
+    "英国",
+    "法国",
+    "德国",
+    "日本",
+    "韩国",
+    "印度",
+    "伊朗",
+    "军队",
+    "演习",
+    "南海",
+    "外交部",
+    "回应",
+    "批评",
+    "指控",
+    "调查",
+    "报告",
+    "市场",
+    "股市",
+    "油价",
+    "央行",
+    "利率",
+    "科技",
+    "华为",
+    "手机",
+    "芯片",
+    "网络",
+    "安全",
+    "人权",
+    "记者",
+    "媒体",
+    "专访",
+    "评论",
+    "分析",
+    "危机",
+    "峰会",
+    "协议",
+    "合作",
+    "关系",
+    "紧张",
+    "升级",
+    "发展",
+]
+_TOPICS_ZH = ["俄罗斯", "北约", "危机", "香港", "新冠疫情", "特朗普", "拜登", "普京", "北约峰会"]
+_EN = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "in",
+    "and",
+    "on",
+    "for",
+    "with",
+    "says",
+    "new",
+    "after",
+    "over",
+    "amid",
+    "as",
+    "stocks",
+    "oil",
+    "war",
+    "talks",
+    "court",
+    "law",
+    "report",
+    "data",
+    "tech",
+    "climate",
+    "market",
+    "police",
+    "election",
+    "vote",
+    "deal",
+    "plan",
+    "rules",
+    "workers",
+    "prices",
+    "bank",
+    "senator",
+    "national",
+    "nation",
+    "against",
+    "warns",
+    "faces",
+    "leaders",
+    "summit",
+    "president",
+    "minister",
+    "ukraine",
+    "russia",
+    "europe",
+    "britain",
+    "india",
+    "japan",
+    "iran",
+    "taiwan",
+    "google",
+    "apple",
+    "amazon",
+    "microsoft",
+    "openai",
+    "said",
+    "rain",
+    "again",
+    "paid",
+    "main",
+    "chairman",
+    "strain",
+    "aid",
+]
+_TOPICS_EN = ["NATO", "AI", "Trump", "Biden", "China", "Covid", "COVID-19", "Hong Kong"]
+_SOURCES = ["RFI", "BBC", "路透", "美国之音", "德国之声", "联合早报", "Reuters", "AP", "NYT"]
+_AUTHORS = ["法广", "路透", "美国之音", "RTI 中央廣播電臺", "联合早报", "iYouPort", "Nei.st", "BBC"]
+_AUTHORS += ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴"]
+_AUTHORS += ["John Smith", "Maria Garcia", "Lee Kwan", "Don Evans", "Sarah Lopez"]
+
+
+def _corpus_words() -> list[str]:
+    """CJK chunks of the real corpus titles (crude: `title:` lines and `[title](url)`)."""
+    words: list[str] = []
+    if not CORPUS.is_dir():
+        return words
+    for path in sorted(CORPUS.iterdir()):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+        except OSError:
+            continue
+        m = re.search(r"^title:\s*(.+)$", head, re.M) or re.search(r"^\[(.+?)\]\(", head, re.M)
+        if m:
+            words += re.findall(r"[\u4e00-\u9fff]{2,6}", m.group(1))
+    return words
+
+
+def make_titles(n: int, seed: int = 20240601) -> list[tuple[str, str, str]]:
+    """n deterministic ``(title, source, author)`` items, about half Chinese."""
+    rng = random.Random(seed)
+    zh = _corpus_words() or _FALLBACK_ZH
+    items = []
+    for i in range(n):
+        if i % 2 == 0:
+            parts = [rng.choice(zh) for _ in range(rng.randint(2, 5))]
+            if rng.random() < 0.08:
+                parts.insert(rng.randrange(len(parts) + 1), rng.choice(_TOPICS_ZH))
+            sep = rng.choice(["", "", " ", "：", "，"])
+            title = sep.join(parts)
+        else:
+            words = [rng.choice(_EN) for _ in range(rng.randint(5, 12))]
+            if rng.random() < 0.1:
+                words.insert(rng.randrange(len(words) + 1), rng.choice(_TOPICS_EN))
+            title = " ".join(words).capitalize()
+        items.append((title, rng.choice(_SOURCES), rng.choice(_AUTHORS)))
+    return items
+
+
+def run(n: int = 100_000) -> dict[str, float]:
+    """Index n titles, type every query char by char; latency figures in milliseconds."""
+    t0 = time.perf_counter()
+    items = make_titles(n)
+    t1 = time.perf_counter()
+    index = FuzzyIndex()
+    index.extend(items)
+    index.prepare()  # build the lazy blob, vocabulary and length order outside the keystrokes
+    t2 = time.perf_counter()
+    times: list[float] = []
+    for query in QUERIES:
+        previous: FuzzyResult | None = None
+        for k in range(1, len(query) + 1):
+            start = time.perf_counter()
+            previous = index.search(query[:k], previous=previous)
+            times.append((time.perf_counter() - start) * 1000.0)
+    times.sort()
+    return {
+        "n": float(n),
+        "generate_s": t1 - t0,
+        "build_s": t2 - t1,
+        "keystrokes": float(len(times)),
+        "p50_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "max_ms": times[-1],
+    }
+
+
+def main() -> None:
+    """Print the figures of :func:`run` (n from the command line, default 100,000)."""
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    for key, value in run(n).items():
+        print(f"{key:>10}: {value:.2f}")
+
+
+if __name__ == "__main__":
+    main()
