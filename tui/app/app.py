@@ -1,0 +1,94 @@
+"""The newsdeck App: thin. It holds the settings and pushes the main screen.
+
+Everything about articles lives in :mod:`tui.app.main_screen` and the panes; the
+App adds the global keys (help, quit), the themes, the palette commands and the
+one place where a failed worker becomes a notification instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+import tui
+from tui.app.commands import NewsdeckCommands
+from tui.app.help_screen import HelpScreen
+from tui.app.main_screen import MainScreen
+from tui.app.themes import DEFAULT_THEME, THEMES
+
+
+def styles_dir() -> Path:
+    """Where the TCSS lives: inside the installed package, else the checkout's ``styles/``."""
+    packaged = Path(tui.__file__).parent / "styles"
+    if packaged.is_dir():
+        return packaged
+    return Path(tui.__file__).resolve().parent.parent / "styles"
+
+
+class NewsdeckApp(App[int]):
+    """Browse a directory of news articles."""
+
+    TITLE = "newsdeck"
+    CSS_PATH = str(styles_dir() / "newsdeck.tcss")
+    COMMANDS: ClassVar = App.COMMANDS | {NewsdeckCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(self, root: Path, *, watch_css: bool = False) -> None:
+        super().__init__(watch_css=watch_css)
+        self.root = Path(root).expanduser()
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DEFAULT_THEME
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.root))
+
+    def action_help(self) -> None:
+        """`?`: every key, from the live bindings."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        main = self.main_screen
+        if main is None:
+            return
+        from tui.app.article_list import ArticleList
+        from tui.app.filter_bar import FilterBar
+        from tui.app.reader import ArticleView, FindBar, Reader
+
+        sections = [
+            ("Everywhere", [self]),
+            ("Main screen", [main]),
+            ("Article list", list(main.query(ArticleList))),
+            ("Filter box", list(main.query(FilterBar))),
+            ("Reading pane", [*main.query(ArticleView), *main.query(Reader)]),
+            ("Find box", list(main.query(FindBar))),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        """The main screen, wherever it is in the stack."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one failure handler: a worker error becomes a notification."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            what = event.worker.description or event.worker.name or "a task"
+            self.notify(
+                Text(f"{type(error).__name__}: {error}"),
+                title=f"Could not {what}",
+                severity="error",
+                timeout=8,
+            )

@@ -1,0 +1,365 @@
+"""The one main screen: composes the panes and routes messages between them.
+
+Widgets never reach into their siblings; they post messages (the list's cursor
+moved, an article was opened, the filter changed) and this screen calls
+methods on the others. The blocking work (scanning, filtering) runs here in
+thread workers so the panes stay responsive.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from tui.app.article_list import ArticleList
+from tui.app.filter_bar import FilterBar
+from tui.app.reader import Reader
+from tui.app.sidebar import Sidebar
+from tui.core.article import Article
+from tui.core.library import Filtered, Library
+from tui.core.scan import scan
+
+#: The sidebar shows by default from this width on; below it `s` toggles it.
+SIDEBAR_MIN_WIDTH = 120
+#: Below this width the list and the reader take turns at the full width.
+SPLIT_MIN_WIDTH = 100
+_FIRST_BATCH = 50
+_BATCH_SECONDS = 0.1
+
+
+class HeaderLine(Static):
+    """One line: matches of total, the directory, scan progress, unreadable files."""
+
+    DEFAULT_CSS = """
+    HeaderLine { height: 1; padding: 0 1; background: $panel; color: $foreground; }
+    """
+
+    def set_state(
+        self,
+        *,
+        shown: int,
+        total: int,
+        root: Path,
+        scanning: bool,
+        files_seen: int,
+        problems: int,
+        query: str,
+    ) -> None:
+        """Redraw from plain values (the path is data: Text, never markup)."""
+        text = Text()
+        if query.strip():
+            text.append(f"{shown:,} of {total:,} articles", style="bold")
+        else:
+            text.append(f"{total:,} articles", style="bold")
+        text.append("  ")
+        text.append(str(root), style="dim")
+        if scanning:
+            text.append(f"  scanning… {files_seen:,} files", style="italic")
+        if problems:
+            text.append(f"  {problems:,} unreadable (!)", style="bold red")
+        self.update(text)
+
+
+class MainScreen(Screen[None]):
+    """List + filter on the left, reader in the middle, sidebar on the right."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (SPLIT_MIN_WIDTH, "-medium"),
+        (SIDEBAR_MIN_WIDTH, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="main.filter"),
+        Binding("n", "step_article(1)", "Next article", show=False, id="main.next"),
+        Binding("p", "step_article(-1)", "Previous article", show=False, id="main.previous"),
+        Binding("o", "open_url", "Open URL", id="main.open_url"),
+        Binding("y", "copy_url", "Copy URL", id="main.copy_url"),
+        Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
+        Binding("exclamation_mark,e", "problems", "Problems", show=False, id="main.problems"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+    ]
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self.library = Library(root)
+        self.scanning = False
+        self.files_seen = 0
+        self.query_text = ""
+        self._filtered: Filtered | None = None
+        self._shown_count = 0
+        self._sidebar_choice: bool | None = None
+        #: perf_counter() when the first batch of articles was painted (bench).
+        self.first_paint_at: float | None = None
+        #: (query, perf_counter()) of the last filter result shown (bench).
+        self.last_filter_shown: tuple[str, float] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine(id="header-line")
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane"):
+                yield FilterBar(id="filter")
+                yield ArticleList(id="list")
+            yield Reader(id="reader")
+            yield Sidebar(id="sidebar")
+        yield Footer()
+
+    # -- widgets --------------------------------------------------------------
+
+    @property
+    def article_list(self) -> ArticleList:
+        """The list widget."""
+        return self.query_one("#list", ArticleList)
+
+    @property
+    def reader(self) -> Reader:
+        """The reading pane."""
+        return self.query_one("#reader", Reader)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        """The metadata pane."""
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The filter box."""
+        return self.query_one("#filter", FilterBar)
+
+    # -- start-up and scanning -------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.article_list.focus()
+        if not self.root.is_dir():
+            what = "does not exist" if not self.root.exists() else "is not a directory"
+            self.article_list.empty_message = f"{self.root} {what}."
+            self.article_list.show([])
+            self.notify(f"{self.root} {what}.", title="Nothing to show", severity="error")
+            self._update_header()
+            return
+        self.article_list.empty_message = "Reading the directory…"
+        self.article_list.show([])
+        self.scanning = True
+        self._update_header()
+        self._scan()
+
+    @work(thread=True, group="scan", description="scan the directory", exit_on_error=False)
+    def _scan(self) -> None:
+        """Read headers in a thread; hand batches to the UI (first one quickly)."""
+        worker = get_current_worker()
+        batch: list[Article] = []
+        last = time.perf_counter()
+        painted = False
+        try:
+            for article in scan(self.root):
+                if worker.is_cancelled:
+                    return
+                batch.append(article)
+                now = time.perf_counter()
+                due = len(batch) >= _FIRST_BATCH if not painted else now - last >= _BATCH_SECONDS
+                if due:
+                    self.library.add(batch)
+                    seen = self.library.total_files
+                    batch = []
+                    last = now
+                    painted = True
+                    self.app.call_from_thread(self._scan_progress, seen, False)
+        finally:
+            self.library.add(batch)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._scan_progress, self.library.total_files, True)
+
+    def _scan_progress(self, files_seen: int, done: bool) -> None:
+        self.files_seen = files_seen
+        self.scanning = not done
+        if done and not len(self.library):
+            unreadable = len(self.library.problems)
+            self.article_list.empty_message = f"No articles in {self.root}." + (
+                f" {unreadable} file(s) could not be read: press ! to see why."
+                if unreadable
+                else ""
+            )
+        if self.query_text.strip():
+            self._run_filter(self.query_text)
+        else:
+            self._show_articles(self.library.newest_first(), None, keep_current=True)
+        self._update_header()
+
+    # -- list and filter ---------------------------------------------------------
+
+    def _show_articles(
+        self, articles: list[Article], query: str | None, *, keep_current: bool
+    ) -> None:
+        highlight = None
+        if query:
+            library = self.library
+
+            def highlight(article: Article) -> list[int]:
+                return list(library.highlight(query, article.title))
+
+        # A new ranking puts the cursor on the best match; otherwise it stays put.
+        target = self.article_list.article if keep_current else (articles[0] if articles else None)
+        self.article_list.show(articles, highlight=highlight, keep_cursor_on=target)
+        self._shown_count = len(articles)
+        if articles and self.first_paint_at is None:
+            self.first_paint_at = time.perf_counter()
+        self.sidebar.show(self.article_list.article)
+        self._update_header()
+
+    @on(FilterBar.Changed, "#filter")
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        event.stop()
+        self.query_text = event.value
+        self._run_filter(event.value)
+
+    @work(thread=True, exclusive=True, group="filter", description="filter", exit_on_error=False)
+    def _run_filter(self, query: str) -> None:
+        """Rank in a thread; a newer keystroke cancels this one."""
+        worker = get_current_worker()
+        result = self.library.filtered(
+            query, self._filtered, should_stop=lambda: worker.is_cancelled
+        )
+        if result.cancelled or worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._show_filtered, result)
+
+    def _show_filtered(self, result: Filtered) -> None:
+        if result.query != self.query_text:
+            return  # typing went on; a newer result is coming
+        self._filtered = result
+        query = result.query.strip()
+        if query:
+            self.article_list.empty_message = "No article matches the filter. Esc clears it."
+        self._show_articles(result.articles, query or None, keep_current=not query)
+        self.last_filter_shown = (result.query, time.perf_counter())
+
+    @on(FilterBar.Leave)
+    def _filter_leave(self, event: FilterBar.Leave) -> None:
+        event.stop()
+        self.article_list.focus()
+
+    # -- routing between panes ------------------------------------------------------
+
+    @on(ArticleList.CursorMoved)
+    def _cursor_moved(self, event: ArticleList.CursorMoved) -> None:
+        event.stop()
+        self.sidebar.show(event.article)
+
+    @on(ArticleList.Opened)
+    def _opened(self, event: ArticleList.Opened) -> None:
+        event.stop()
+        self.open_article(event.article)
+
+    @on(Reader.Loaded)
+    def _loaded(self, event: Reader.Loaded) -> None:
+        event.stop()
+        self.sidebar.set_text(event.article, event.text)
+
+    def open_article(self, article: Article | None) -> None:
+        """Show ``article`` in the reader and give the reader the focus."""
+        if article is None:
+            return
+        self.sidebar.show(article)
+        self.reader.open(article)
+        self.add_class("-reading")
+        self.reader.view.focus()
+
+    # -- layout ----------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_sidebar()
+
+    def _apply_sidebar(self) -> None:
+        wide = self.size.width >= SIDEBAR_MIN_WIDTH
+        visible = wide if self._sidebar_choice is None else self._sidebar_choice
+        self.set_class(visible, "-sidebar")
+
+    # -- actions -------------------------------------------------------------------------
+
+    def current_article(self) -> Article | None:
+        """The article the user is looking at: the reader's when it has focus."""
+        if self.reader.has_focus_within and self.reader.article is not None:
+            return self.reader.article
+        return self.article_list.article or self.reader.article
+
+    def action_focus_filter(self) -> None:
+        """`/`: type to filter."""
+        self.remove_class("-reading")
+        self.filter_bar.focus()
+
+    def action_step_article(self, step: int) -> None:
+        """`n`/`p`: the next or previous article in the shown order, opened."""
+        article_list = self.article_list
+        before = article_list.article
+        article_list.move_cursor(article_list.cursor + step)
+        article = article_list.article
+        if article is not None and (article is not before or self.reader.article is not article):
+            self.open_article(article)
+
+    def action_open_url(self) -> None:
+        """`o`: open the article's URL in the browser."""
+        article = self.current_article()
+        if article is None or not article.url:
+            self.notify("This article has no URL.", severity="warning")
+            return
+        self.app.open_url(article.url)
+        self.notify(Text(article.url), title="Opening")
+
+    def action_copy_url(self) -> None:
+        """`y`: copy the article's URL (OSC 52: works over SSH in most terminals)."""
+        article = self.current_article()
+        if article is None or not article.url:
+            self.notify("This article has no URL.", severity="warning")
+            return
+        self.app.copy_to_clipboard(article.url)
+        self.notify(Text(article.url), title="Copied URL")
+
+    def action_toggle_sidebar(self) -> None:
+        """`s`: show or hide the metadata sidebar."""
+        self._sidebar_choice = not self.has_class("-sidebar")
+        self._apply_sidebar()
+
+    def action_find_in_article(self) -> None:
+        """Open the find box of the reader (when an article is open)."""
+        if self.reader.article is None:
+            self.notify("Open an article first (Enter).", severity="warning")
+            return
+        self.add_class("-reading")
+        self.reader.action_find()
+
+    def action_problems(self) -> None:
+        """`!`/`e`: the files that could not be read, and why."""
+        from tui.app.problems_screen import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.library.problems, self.root))
+
+    def action_back(self) -> None:
+        """Esc: from the reader back to the list; in the list, clear the filter."""
+        if self.has_class("-reading") or self.reader.has_focus_within:
+            self.remove_class("-reading")
+            self.article_list.focus()
+        elif self.filter_bar.value:
+            self.filter_bar.value = ""
+            self.article_list.focus()
+
+    def _update_header(self) -> None:
+        self.query_one(HeaderLine).set_state(
+            shown=self._shown_count,
+            total=len(self.library),
+            root=self.root,
+            scanning=self.scanning,
+            files_seen=self.files_seen,
+            problems=len(self.library.problems),
+            query=self.query_text,
+        )
