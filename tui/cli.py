@@ -7,6 +7,7 @@ change them only with the issue that defines them.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -16,7 +17,11 @@ from pathlib import Path
 from tui.core.article import Article, sort_key_date
 from tui.core.scan import default_seeds_dir, scan
 
-COMMANDS = ("list", "show", "check")
+#: Commands that live in modules of their own: name -> module with ``register(subparsers)``.
+#: Each registers its parser with ``set_defaults(handler=...)``; handlers import their heavy
+#: dependencies lazily so ``newsdeck list`` stays quick to start.
+PLUGIN_COMMANDS: dict[str, str] = {}
+COMMANDS = ("list", "show", "check", *PLUGIN_COMMANDS)
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
@@ -46,7 +51,7 @@ def _run_app(args: list[str]) -> int:
     )
     ns = parser.parse_args(args)
     root = Path(ns.directory) if ns.directory else default_seeds_dir()
-    problem = _directory_problem(root)
+    problem = directory_problem(root)
     if problem:
         print(f"newsdeck: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -58,7 +63,7 @@ def _run_app(args: list[str]) -> int:
     return run(root)
 
 
-def _directory_problem(root: Path) -> str | None:
+def directory_problem(root: Path) -> str | None:
     if not root.exists():
         return f"{root}: no such directory"
     if not root.is_dir():
@@ -75,18 +80,25 @@ def _build_parser() -> argparse.ArgumentParser:
     p_list.add_argument("--json", action="store_true", help="JSON Lines, one article a line")
     p_list.add_argument("--filter", metavar="QUERY", help="fuzzy filter, as in the app")
     p_list.add_argument("--sort", choices=("date", "title", "source"), default="date")
-    p_list.add_argument("--limit", type=_positive_int, metavar="N")
+    p_list.add_argument("--limit", type=positive_int, metavar="N")
 
     p_show = sub.add_parser("show", help="render one article as Markdown")
     p_show.add_argument("path", type=Path)
-    p_show.add_argument("--width", type=_positive_int, metavar="N")
+    p_show.add_argument("--width", type=positive_int, metavar="N")
 
     p_check = sub.add_parser("check", help="report files that are not readable articles")
     p_check.add_argument("directory", type=Path)
+
+    p_list.set_defaults(handler=cmd_list)
+    p_show.set_defaults(handler=cmd_show)
+    p_check.set_defaults(handler=cmd_check)
+    for module_name in dict.fromkeys(PLUGIN_COMMANDS.values()):
+        importlib.import_module(module_name).register(sub)
     return parser
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type for ``--limit N`` and friends: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
@@ -98,16 +110,12 @@ def _positive_int(text: str) -> int:
 
 def _run_command(args: list[str]) -> int:
     ns = _build_parser().parse_args(args)
-    handler: Callable[[argparse.Namespace], int] = {
-        "list": cmd_list,
-        "show": cmd_show,
-        "check": cmd_check,
-    }[ns.command]
+    handler: Callable[[argparse.Namespace], int] = ns.handler
     return handler(ns)
 
 
 def _scan_dir(root: Path) -> tuple[list[Article], list[Article]] | None:
-    problem = _directory_problem(root)
+    problem = directory_problem(root)
     if problem:
         print(f"newsdeck: {problem}", file=sys.stderr)
         return None
