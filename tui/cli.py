@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -20,7 +21,9 @@ from tui.core.scan import default_seeds_dir, scan
 #: Commands that live in modules of their own: name -> module with ``register(subparsers)``.
 #: Each registers its parser with ``set_defaults(handler=...)``; handlers import their heavy
 #: dependencies lazily so ``newsdeck list`` stays quick to start.
-PLUGIN_COMMANDS: dict[str, str] = {}
+PLUGIN_COMMANDS: dict[str, str] = {
+    "serve": "tui.serve.cli",
+}
 COMMANDS = ("list", "show", "check", *PLUGIN_COMMANDS)
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -44,12 +47,21 @@ def _run_app(args: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="newsdeck",
         description="Read a folder of news articles in the terminal.",
-        epilog="Commands: newsdeck list DIR | show PATH | check DIR  (see newsdeck COMMAND --help)",
+        epilog="Commands: newsdeck list | show | check | index | search | export | serve"
+        "  (see newsdeck COMMAND --help)",
     )
     parser.add_argument(
         "directory", nargs="?", help="seeds directory (default: the bundled samples)"
     )
+    parser.add_argument(
+        "--color-system",
+        choices=("auto", "standard", "256", "truecolor", "windows"),
+        help="colours to use (default: from TERM/COLORTERM; also $TEXTUAL_COLOR_SYSTEM)",
+    )
     ns = parser.parse_args(args)
+    if ns.color_system:
+        # Textual reads this once, at import: set it before the app is imported.
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = ns.color_system
     root = Path(ns.directory) if ns.directory else default_seeds_dir()
     problem = directory_problem(root)
     if problem:
