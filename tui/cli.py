@@ -22,6 +22,7 @@ from tui.core.scan import default_seeds_dir, scan
 #: Each registers its parser with ``set_defaults(handler=...)``; handlers import their heavy
 #: dependencies lazily so ``newsdeck list`` stays quick to start.
 PLUGIN_COMMANDS: dict[str, str] = {
+    "export": "tui.export_cli",
     "serve": "tui.serve.cli",
 }
 COMMANDS = ("list", "show", "check", *PLUGIN_COMMANDS)
@@ -147,12 +148,30 @@ def _sorted(articles: list[Article], how: str) -> list[Article]:
 
 
 def filter_articles(articles: list[Article], query: str) -> list[Article]:
-    """Rank ``articles`` for ``query`` exactly as the app's filter box does."""
-    from tui.core.fuzzy import FuzzyIndex
+    """Select and rank ``articles`` for ``query`` exactly as the app's filter box does.
 
-    index = FuzzyIndex()
-    index.extend((a.title, a.source or "", a.author or "") for a in articles)
-    return [articles[i] for i in index.search(query).ids]
+    The query language is :mod:`tui.core.query`'s. A query with a mistake in it
+    (unknown field, bad date, unclosed quote...) prints one line on stderr and exits 2:
+    a script should not silently get a different selection than it asked for.
+    ``is:`` filters read the user's reading state, never writing it.
+    """
+    from tui.core import query as q
+
+    parsed = q.parse(query)
+    if parsed.errors:
+        print(f"newsdeck: --filter: {'; '.join(parsed.errors)}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    if not parsed.needs_state:
+        return q.apply(parsed, articles)
+    from tui.core.state import StateError, StateStore
+
+    try:
+        store = StateStore(readonly=True)
+    except StateError as exc:
+        print(f"newsdeck: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+    with store:
+        return q.apply(parsed, articles, None, store.is_read, store.is_starred)
 
 
 def cmd_list(ns: argparse.Namespace) -> int:
