@@ -1,6 +1,9 @@
-"""Keystroke latency of the fuzzy filter on n generated titles.
+"""Keystroke latency of the fuzzy filter on n generated titles, with and without pinyin.
 
-Run: ``.venv/bin/python bench/fuzzy_bench.py [n]``. Titles mix Chinese headlines built
+Run: ``.venv/bin/python bench/fuzzy_bench.py [n]``. The same titles and keystrokes are
+measured with pinyin matching on and off in one run (the machine may be busy: compare
+the two columns, not runs), plus the cost of building the pinyin keys and of the
+Traditional -> Simplified fold per KB of article text. Titles mix Chinese headlines built
 from the real corpus (``../shared/corpus/real`` beside the checkout; a built-in word list
 stands in when it is absent) with English headline-like titles, seeded so every run
 indexes the same data. Each query is typed one character at a time and every keystroke
@@ -19,9 +22,12 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``tui`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tui.core.fuzzy import FuzzyIndex, FuzzyResult
+from tui.core.chinese import pinyin_key, t2s_map, to_simplified
+from tui.core.fuzzy import FuzzyIndex, FuzzyResult, fold
 
 QUERIES = ["俄罗斯", "北约危机", "nato", "ai", "trump", "香港", "新冠疫情", "covid", "biden china"]
+#: Typed with pinyin in mind (full pinyin, initials, mixed scripts, Traditional).
+PINYIN_QUERIES = ["eluosi", "els", "xianggang", "xgzs", "beiyue危机", "zhongguo", "臺灣"]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 _FALLBACK_ZH = [
@@ -205,17 +211,27 @@ def make_titles(n: int, seed: int = 20240601) -> list[tuple[str, str, str]]:
     return items
 
 
-def run(n: int = 100_000) -> dict[str, float]:
+def _p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def run(
+    n: int = 100_000,
+    pinyin: bool = True,
+    items: list[tuple[str, str, str]] | None = None,
+    queries: list[str] | None = None,
+) -> dict[str, float]:
     """Index n titles, type every query char by char; latency figures in milliseconds."""
     t0 = time.perf_counter()
-    items = make_titles(n)
+    items = items if items is not None else make_titles(n)
     t1 = time.perf_counter()
-    index = FuzzyIndex()
+    index = FuzzyIndex(pinyin=pinyin)
     index.extend(items)
     index.prepare()  # build the lazy blob, vocabulary and length order outside the keystrokes
     t2 = time.perf_counter()
     times: list[float] = []
-    for query in QUERIES:
+    for query in queries if queries is not None else QUERIES:
         previous: FuzzyResult | None = None
         for k in range(1, len(query) + 1):
             start = time.perf_counter()
@@ -223,21 +239,102 @@ def run(n: int = 100_000) -> dict[str, float]:
             times.append((time.perf_counter() - start) * 1000.0)
     times.sort()
     return {
-        "n": float(n),
+        "n": float(len(items)),
         "generate_s": t1 - t0,
         "build_s": t2 - t1,
         "keystrokes": float(len(times)),
         "p50_ms": statistics.median(times),
-        "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "p95_ms": _p95(times),
         "max_ms": times[-1],
     }
 
 
+def key_cost(items: list[tuple[str, str, str]]) -> dict[str, float]:
+    """Seconds to fold the titles and to build their pinyin keys, measured apart."""
+    t0 = time.perf_counter()
+    folded = [fold(t) for t, _, _ in items]
+    t1 = time.perf_counter()
+    keyed = sum(pinyin_key(f) is not None for f in folded)
+    t2 = time.perf_counter()
+    return {"fold_s": t1 - t0, "pinyin_keys_s": t2 - t1, "titles_with_key": float(keyed)}
+
+
+def to_simplified_cost() -> dict[str, float]:
+    """Milliseconds per KB (UTF-8) of to_simplified on real article text (or a sample)."""
+    texts = (
+        [p.read_text("utf-8", "replace") for p in sorted(CORPUS.iterdir())[:60]]
+        if (CORPUS.is_dir())
+        else ["香港之聲報道：臺灣選舉結果公佈，會議決定發展經濟。" * 2000]
+    )
+    text = "".join(texts)
+    kb = len(text.encode()) / 1024.0
+    to_simplified(text)
+    reps = 5
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        to_simplified(text)
+    dt = (time.perf_counter() - t0) / reps
+    return {"text_kb": kb, "ms_per_kb": dt * 1000.0 / kb}
+
+
+def compare(
+    items: list[tuple[str, str, str]], queries: list[str], repeats: int = 3
+) -> dict[bool, dict[str, float]]:
+    """Keystroke latency with pinyin on and off, interleaved query by query.
+
+    Each keystroke keeps its best time over ``repeats`` passes: on a shared, busy
+    machine that filters out other processes' bursts, and interleaving makes both
+    columns suffer the same background load.
+    """
+    indexes: dict[bool, FuzzyIndex] = {}
+    figures: dict[bool, dict[str, float]] = {}
+    for pinyin in (True, False):
+        t0 = time.perf_counter()
+        index = FuzzyIndex(pinyin=pinyin)
+        index.extend(items)
+        index.prepare()
+        indexes[pinyin] = index
+        figures[pinyin] = {"build_s": time.perf_counter() - t0}
+    best: dict[tuple[bool, str, int], float] = {}
+    for _ in range(repeats):
+        for query in queries:
+            for pinyin, index in indexes.items():
+                previous: FuzzyResult | None = None
+                for k in range(1, len(query) + 1):
+                    start = time.perf_counter()
+                    previous = index.search(query[:k], previous=previous)
+                    ms = (time.perf_counter() - start) * 1000.0
+                    key = (pinyin, query, k)
+                    best[key] = min(best.get(key, ms), ms)
+    for pinyin in indexes:
+        times = sorted(v for (p, _, _), v in best.items() if p == pinyin)
+        figures[pinyin].update(
+            keystrokes=float(len(times)),
+            p50_ms=statistics.median(times),
+            p95_ms=_p95(times),
+            max_ms=times[-1],
+        )
+    return figures
+
+
 def main() -> None:
-    """Print the figures of :func:`run` (n from the command line, default 100,000)."""
+    """Print with/without-pinyin figures side by side (n, repeats from the command line)."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    for key, value in run(n).items():
-        print(f"{key:>10}: {value:.2f}")
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    t0 = time.perf_counter()
+    t2s_map()
+    print(f"first use: T->S table built in {time.perf_counter() - t0:.3f} s")
+    items = make_titles(n)
+    for key, value in key_cost(items).items():
+        print(f"{key:>16}: {value:.3f}")
+    for key, value in to_simplified_cost().items():
+        print(f"{key:>16}: {value:.4f}")
+    for label, queries in (("all queries", QUERIES + PINYIN_QUERIES), ("old queries", QUERIES)):
+        print(f"-- {label} (best of {repeats} per keystroke): {', '.join(queries)}")
+        figures = compare(items, queries, repeats)
+        print(f"{'':>12}  {'pinyin on':>10}  {'pinyin off':>10}")
+        for key in figures[True]:
+            print(f"{key:>12}  {figures[True][key]:>10.2f}  {figures[False][key]:>10.2f}")
 
 
 if __name__ == "__main__":

@@ -321,3 +321,187 @@ def test_highlight_real_titles() -> None:
     for title in real("新冠疫情")[:5]:
         marks = FuzzyIndex().highlight("新冠疫情", title)
         assert "".join(title[i] for i in marks) == "新冠疫情"
+
+
+# --------------------------------------------------------------------------- Chinese
+
+
+def real_titles() -> list[str]:
+    """Real titles as the app sees them (the project's parser, header only)."""
+    from tui.core.parser import parse
+
+    if not CORPUS.is_dir():
+        pytest.skip("real corpus not available")
+    return [parse(p, header_only=True).title for p in sorted(CORPUS.iterdir())]
+
+
+def real_with(needle: str) -> list[str]:
+    found = [t for t in real_titles() if needle in t]
+    if not found:
+        pytest.skip(f"no real title contains {needle!r}")
+    return found
+
+
+# (query, titles that must match, first title expected, titles that must rank below it)
+_SYNTHETIC = [
+    "El Salvador votes",  # e-l-s scattered in Latin words
+    "Elsewhere in Europe",  # literal word prefix of "els"
+    "美国制裁伊朗",
+    "香港之声：新闻",
+    "NATO北约峰会",
+    "北约与NATO",
+    "臺灣選舉",
+    "台湾选举结果",
+    "ＡＩ芯片２０２２",
+    "AI chips 2022",
+    "重庆火锅",
+    "俄罗斯修宪公投",
+    "英美加指控俄罗斯黑客",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # literal Latin first, then pinyin at the title start, inside, then scattered letters
+        (
+            "els",
+            ["Elsewhere in Europe", "俄罗斯修宪公投", "英美加指控俄罗斯黑客", "El Salvador votes"],
+        ),
+        ("eluosi", ["俄罗斯修宪公投", "英美加指控俄罗斯黑客"]),
+        ("xgzs", ["香港之声：新闻"]),
+        ("xianggang", ["香港之声：新闻"]),
+        ("cq", ["重庆火锅"]),
+        ("nato北约", ["北约与NATO", "NATO北约峰会"]),  # script runs ANDed, any order
+        ("北约fh", ["NATO北约峰会"]),  # Chinese plus initials of 峰会
+        ("台湾", ["臺灣選舉", "台湾选举结果"]),  # Simplified query, Traditional title
+        ("臺灣選舉", ["臺灣選舉", "台湾选举结果"]),  # and the reverse
+        ("ai", ["ＡＩ芯片２０２２", "AI chips 2022"]),  # width folding both ways; shorter wins
+        ("ＡＩ", ["ＡＩ芯片２０２２", "AI chips 2022"]),
+        ("２０２２", ["ＡＩ芯片２０２２", "AI chips 2022"]),
+    ],
+)
+def test_chinese_ranking_synthetic(query: str, expected: list[str]) -> None:
+    assert rank(_SYNTHETIC, query) == expected
+
+
+def test_exact_chinese_beats_pinyin() -> None:
+    titles = ["俄罗斯修宪公投", "eluosi 拼音讨论", "关于 elu 的报道"]
+    # A literal Latin match outranks the Chinese title matched by pinyin.
+    assert rank(titles, "eluosi") == ["eluosi 拼音讨论", "俄罗斯修宪公投"]
+    assert rank(titles, "elu")[:2] == ["关于 elu 的报道", "eluosi 拼音讨论"]
+
+
+def test_pinyin_off_finds_no_chinese() -> None:
+    index = FuzzyIndex(pinyin=False)
+    index.extend((t, "", "") for t in _SYNTHETIC)
+    assert [_SYNTHETIC[i] for i in index.search("eluosi").ids] == []
+    assert index.highlight("eluosi", "俄罗斯修宪公投") == []
+    # Script and width folding stay on: they are not part of the pinyin setting.
+    assert [_SYNTHETIC[i] for i in index.search("台湾").ids] == ["臺灣選舉", "台湾选举结果"]
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [("eluosi", "俄罗斯"), ("els", "俄罗斯"), ("meiguozhiyin", "美国之音"), ("mgzy", "美国之音")],
+)
+def test_pinyin_finds_real_titles(query: str, needle: str) -> None:
+    titles = real_titles()
+    index = FuzzyIndex(pinyin=True)
+    index.extend((t, "", "") for t in titles)
+    found = [titles[i] for i in index.search(query).ids]
+    expected = real_with(needle)
+    assert set(expected) <= set(found)
+    for title in expected:
+        marks = index.highlight(query, title)
+        assert "".join(title[i] for i in marks) == needle
+
+
+def test_pinyin_start_ranks_above_inside_on_real_titles() -> None:
+    ranked = rank(real_with("俄罗斯"), "els")
+    starts = [t for t in ranked if t.startswith("俄罗斯")]
+    if not starts or len(starts) == len(ranked):
+        pytest.skip("need real 俄罗斯 titles both at the start and inside")
+    assert ranked[: len(starts)] == starts
+
+
+@pytest.mark.parametrize(("query", "needle"), [("国际", "[國際]"), ("台湾", "台灣"), ("会", "會")])
+def test_simplified_query_finds_real_traditional_titles(query: str, needle: str) -> None:
+    titles = real_titles()
+    expected = real_with(needle)
+    index = FuzzyIndex()
+    index.extend((t, "", "") for t in titles)
+    found = {titles[i] for i in index.search(query).ids}
+    assert set(expected) <= found
+
+
+def test_traditional_query_finds_real_simplified_title() -> None:
+    expected = real_with("美国之音")
+    titles = real_titles()
+    ranked = rank(titles, "美國之音")
+    assert ranked[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "expected"),
+    [
+        ("eluosi", "英美加指控俄罗斯黑客", [5, 6, 7]),
+        ("xgzs", "新闻：香港之声", [3, 4, 5, 6]),
+        ("台湾", "[國際] 臺灣選舉", [5, 6]),
+        ("北约fh", "NATO北约峰会", [4, 5, 6, 7]),
+        ("ai", "ＡＩ芯片", [0, 1]),
+    ],
+)
+def test_highlight_chinese(query: str, title: str, expected: list[int]) -> None:
+    assert FuzzyIndex(pinyin=True).highlight(query, title) == expected
+
+
+_PY_TITLE = "北约危机香港俄罗斯 nato"
+_PY_QUERY = "beiyujxgangelosnt 北"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    titles=st.lists(st.text(alphabet=_PY_TITLE, max_size=10), min_size=1, max_size=30),
+    query=st.text(alphabet=_PY_QUERY, min_size=1, max_size=9),
+    restrict=st.booleans(),
+)
+def test_previous_reuse_with_pinyin(titles: list[str], query: str, restrict: bool) -> None:
+    index = FuzzyIndex(pinyin=True)
+    index.extend((t, "", "") for t in titles)
+    ids = list(range(len(titles)))[::-2] if restrict else None
+    previous = None
+    for k in range(1, len(query) + 1):
+        fresh = index.search(query[:k], ids=ids)
+        reused = index.search(query[:k], previous=previous, ids=ids)
+        assert reused.ids == fresh.ids
+        assert reused.scores == fresh.scores
+        previous = reused
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    titles=st.lists(st.text(alphabet=_PY_TITLE, max_size=10), min_size=1, max_size=30),
+    query=st.text(alphabet=_PY_QUERY, min_size=1, max_size=9),
+)
+def test_bulk_and_per_item_pinyin_agree(titles: list[str], query: str) -> None:
+    index = FuzzyIndex(pinyin=True)
+    index.extend((t, "", "") for t in titles)
+    bulk = index.search(query)
+    with patch.object(fuzzy, "_POOL_MAX", 10**9):
+        per_item = index.search(query, ids=list(range(len(titles))))
+    assert per_item.ids == bulk.ids
+    assert per_item.scores == bulk.scores
+
+
+def test_big_pool_pinyin_sub_blob_agrees() -> None:
+    """A previous result too big to score item by item narrows the pinyin scan itself."""
+    base = ["香港之声", "北约峰会", "俄罗斯新闻", "新冠疫情", "香港新闻", "习近平讲话"]
+    titles = [f"{base[i % len(base)]}{i}" for i in range(300)]
+    index = FuzzyIndex(pinyin=True)
+    index.extend((t, "", "") for t in titles)
+    with patch.object(fuzzy, "_POOL_MAX", 10):
+        for query in ("xia", "xian", "xiang", "xiangg"):
+            previous = index.search(query[:-1])
+            assert index.search(query, previous=previous).ids == index.search(query).ids
+    assert {titles[i][:4] for i in index.search("xiangg").ids} == {"香港之声", "香港新闻"}

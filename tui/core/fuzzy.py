@@ -5,6 +5,13 @@ loops: Latin words go through a token index (word -> ids), everything else throu
 newline-joined blob of folded titles searched with compiled regexes (C speed), and the
 result of the previous, shorter query narrows the candidates when the query only grew.
 
+Chinese readers type pinyin and may mix scripts, so titles and queries are folded the
+same way (:func:`fold`: NFKC width folding, casefold, Traditional -> Simplified one
+character at a time, see :mod:`tui.core.chinese`), and a Latin term of 2+ letters may
+also match consecutive Chinese characters by pinyin: full syllables, initials or a mix
+(``eluosi``, ``els`` -> 俄罗斯), every reading of a heteronym accepted. A query word
+mixing scripts (``nato北约``) is split into script runs, each its own term.
+
 Ranking (lower class is better), per query term (space-separated terms are ANDed; each
 term may match the title, the source or the author):
 
@@ -14,16 +21,18 @@ term may match the title, the source or the author):
 2     title starts with the term (a prefix of a longer word)
 3     word prefix elsewhere in the title
 4     inside a word (Latin terms of 3+ characters only: ``ai`` does not match ``said``)
-5     scattered in the title (subsequence); CJK characters may scatter anywhere,
+5     pinyin of consecutive characters starting at the title's first character
+6     pinyin of consecutive characters elsewhere in the title
+7     scattered in the title (subsequence); CJK characters may scatter anywhere,
       Latin letters only with gaps of at most 2 after a contiguous word-start pair
-6     substring of the source or author only
-7     typo tolerance: rapidfuzz ``partial_ratio`` >= 85, only when classes 0-6
+8     substring of the source or author only
+9     typo tolerance: rapidfuzz ``partial_ratio`` >= 85, only when classes 0-8
       found fewer than ``FEW_RESULTS`` items
 ====  ===========================================================================
 
 A multi-term item ranks by its worst term, then the sum of classes, then how compact
 the scattered terms are, then the title length (shorter wins), then the caller's order.
-Every class 0-6 predicate is closed under extending a term (a match of ``nato`` is
+Every class 0-8 predicate is closed under extending a term (a match of ``nato`` is
 also a match of ``nat``), which is what makes reusing ``previous`` exact.
 """
 
@@ -33,12 +42,22 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import Any
 
 from rapidfuzz import fuzz
+
+from tui.core.chinese import (
+    UNIT,
+    pinyin_enabled,
+    pinyin_key,
+    pinyin_narrows,
+    pinyin_pattern,
+    pinyin_span,
+    to_simplified,
+)
 
 __all__ = [
     "FEW_RESULTS",
@@ -57,7 +76,7 @@ MIDWORD_MIN_LEN = 3
 FUZZY_MIN_LEN = 4
 FUZZY_CUTOFF = 85.0
 
-_START_WHOLE, _WHOLE, _START, _PREFIX, _INSIDE, _SCATTER, _META, _TYPO = range(8)
+_START_WHOLE, _WHOLE, _START, _PREFIX, _INSIDE, _PY_START, _PY, _SCATTER, _META, _TYPO = range(10)
 _SHIFT = 12  # a term code is ``class << _SHIFT | extra``: small ints sort fastest
 _EXTRA_MASK = (1 << _SHIFT) - 1
 #: Up to this many candidates are scored one by one; bigger sets use the bulk paths.
@@ -86,6 +105,8 @@ _WORD = f"[^\\W_{_WIDE_CLASS}]"
 _WORD_RE = re.compile(_WORD)
 _WIDE_RE = re.compile(f"[{_WIDE_CLASS}]")
 _TOKEN_RE = re.compile(_WORD + "+")
+#: A run of one script class inside a query word: wide (CJK...) or not.
+_RUN_RE = re.compile(f"[{_WIDE_CLASS}]+|[^{_WIDE_CLASS}]+")
 _MATCH_END = re.Match.end
 
 
@@ -115,10 +136,11 @@ def _attaches(ch: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _fold_cluster(cluster: str) -> str:
-    """NFKC + casefold one cluster; whitespace becomes ' ', control/format chars vanish."""
+    """NFKC + casefold + T->S one cluster; whitespace becomes ' ', control/format chars vanish."""
     s = unicodedata.normalize("NFKC", cluster).casefold()
     if not unicodedata.is_normalized("NFKC", s):
         s = unicodedata.normalize("NFKC", s)
+    s = to_simplified(s)
     out = []
     for c in s:
         if c.isspace():
@@ -170,7 +192,7 @@ def _fold_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def fold(text: str) -> str:
-    """Normalise for matching: NFKC (ＡＩ -> ai), casefold, collapse whitespace.
+    """Normalise for matching: NFKC (ＡＩ -> ai), casefold, 會 -> 会, collapse whitespace.
 
     Folding is done per cluster (a character plus its combining marks), so every folded
     character comes from one known place in the original; :func:`fold_map` gives that
@@ -195,10 +217,14 @@ def fold_map(text: str) -> tuple[str, list[int]]:
 
 
 def _terms_of(query: str) -> tuple[str, ...]:
-    """Folded, space-separated, de-duplicated terms of a query."""
+    """Folded, de-duplicated terms of a query: its words, split where the script changes.
+
+    ``nato北约`` gives ``nato`` and ``北约``: typed without a space, as people do when
+    switching input methods, but each run may match on its own (and by pinyin).
+    """
     seen: dict[str, None] = {}
-    for t in fold(query).split(" "):
-        if t:
+    for word in fold(query).split(" "):
+        for t in _RUN_RE.findall(word):
             seen.setdefault(t, None)
     return tuple(seen)
 
@@ -217,6 +243,9 @@ class _Term:
     substring: re.Pattern[str]  # first occurrence per blob line, line consumed
     subseq: re.Pattern[str] | None  # scattered match inside one title
     subseq_blob: re.Pattern[str] | None
+    pinyin: re.Pattern[str] | None  # pinyin over a title's key (None: not a pinyin term)
+    pinyin_blob: re.Pattern[str] | None  # same, anywhere in a key blob line, line consumed
+    pinyin_first: re.Pattern[str] | None  # same, starting at a line's first character
 
 
 def _gap_rules(t: str) -> list[str]:
@@ -265,6 +294,7 @@ def _term(t: str) -> _Term:
     esc = re.escape(t)
     sub = _subseq_pattern(t, groups=True)
     sub_blob = _subseq_pattern(t, groups=False)
+    py = pinyin_pattern(t)
     return _Term(
         text=t,
         latin=all(_is_word(c) for c in t),
@@ -273,7 +303,16 @@ def _term(t: str) -> _Term:
         substring=re.compile(esc + "[^\n]*"),
         subseq=re.compile(sub) if sub else None,
         subseq_blob=re.compile(sub_blob + "[^\n]*") if sub_blob else None,
+        pinyin=py,
+        pinyin_blob=re.compile(f"(?:{py.pattern})[^\n]*") if py else None,
+        pinyin_first=re.compile(f"\n{UNIT}[^{UNIT}\n]*?(?:{py.pattern})[^\n]*") if py else None,
     )
+
+
+@lru_cache(maxsize=64)
+def _literal_term(t: str) -> _Term:
+    """``_term(t)`` without pinyin: narrows typo candidates at literal-search cost."""
+    return replace(_term(t), pinyin=None, pinyin_blob=None, pinyin_first=None)
 
 
 def _occurrence_class(term: _Term, title: str, p: int) -> int | None:
@@ -305,10 +344,12 @@ def _best_occurrence(term: _Term, title: str) -> tuple[int, int] | None:
     return best
 
 
-def _narrows(old: str, new: str) -> bool:
+def _narrows(old: str, new: str, pinyin: bool) -> bool:
     """Whether every item matching term ``new`` also matches term ``old``."""
     if not new.startswith(old):
         return False
+    if pinyin and not pinyin_narrows(old, new):
+        return False  # ``e`` is too short for pinyin; ``xi`` is stricter than ``xia``
     inside_new = len(new) >= MIDWORD_MIN_LEN and _is_word(new[0])
     return not inside_new or len(old) >= MIDWORD_MIN_LEN
 
@@ -343,7 +384,7 @@ class FuzzyResult:
     query: str
     ids: list[int]
     scores: list[float]
-    #: ``ids[:exact_count]`` matched exactly (classes 0-6); the rest by typo tolerance.
+    #: ``ids[:exact_count]`` matched exactly (classes 0-8); the rest by typo tolerance.
     exact_count: int = 0
     _terms: tuple[str, ...] = field(default=(), repr=False, compare=False)
     _owner: int = field(default=0, repr=False, compare=False)
@@ -353,11 +394,11 @@ class FuzzyResult:
 
 def _score(max_cls: int, sum_cls: int, n_terms: int) -> float:
     """A 0-100 score that never increases along the ranking order."""
-    return 100.0 - 12.0 * max_cls - 11.0 * sum_cls / (7.0 * n_terms)
+    return 100.0 - 9.0 * max_cls - 8.0 * sum_cls / (9.0 * n_terms)
 
 
 #: Score of a one-term query, indexed by term code.
-_SINGLE_SCORE = [_score(c >> _SHIFT, c >> _SHIFT, 1) for c in range(8 << _SHIFT)]
+_SINGLE_SCORE = [_score(c >> _SHIFT, c >> _SHIFT, 1) for c in range(_TYPO << _SHIFT)]
 
 
 @dataclass(slots=True)
@@ -379,7 +420,9 @@ class FuzzyIndex:
 
     _next_owner = 1
 
-    def __init__(self) -> None:
+    def __init__(self, pinyin: bool | None = None) -> None:
+        """``pinyin`` turns pinyin matching on or off (None: :func:`pinyin_enabled`)."""
+        self.pinyin = pinyin_enabled() if pinyin is None else pinyin
         self._titles: list[str] = []  # folded
         self._lens: list[int] = []
         self._sources: list[str] = []
@@ -388,6 +431,9 @@ class FuzzyIndex:
         self._postings: dict[str, list[int]] = {}  # Latin token -> ids (ascending, unique)
         self._firsts: dict[str, list[int]] = {}  # token a title starts with -> ids
         self._segments: list[_Segment] = []
+        self._keys: dict[int, str] = {}  # id -> pinyin key (titles with Chinese only)
+        self._key_ids: list[int] = []  # ids of self._keys, ascending
+        self._key_segments: list[_Segment] = []
         self._vocab: list[str] = []
         self._vocab_blob = ""
         self._vocab_ends: dict[int, str] = {}
@@ -428,6 +474,11 @@ class FuzzyIndex:
                     posting.append(i)
             if _is_word(ft[0]):
                 self._firsts.setdefault(tokens[0], []).append(i)
+        if self.pinyin:
+            key = pinyin_key(ft)
+            if key is not None:
+                self._keys[i] = key
+                self._key_ids.append(i)
         return i
 
     def extend(self, items: Iterable[tuple[str, str, str]]) -> None:
@@ -442,6 +493,7 @@ class FuzzyIndex:
         Otherwise the first searches after items were added pay for them.
         """
         self._blob_segments()
+        self._key_blob_segments()
         self._vocabulary()
         self._length_order(None)
 
@@ -463,6 +515,59 @@ class FuzzyIndex:
             segs.append(_Segment(start, stop - start, "\n" + "\n".join(chunk) + "\n", line_end))
             start = stop
         return segs
+
+    def _key_blob_segments(self) -> list[_Segment]:
+        """Blob of pinyin keys (lines in id order), extended like :meth:`_blob_segments`."""
+        ids = self._key_ids
+        n = len(ids)
+        segs = self._key_segments
+        if segs and segs[-1].count < _SEGMENT and segs[-1].first + segs[-1].count < n:
+            segs.pop()
+        start = segs[-1].first + segs[-1].count if segs else 0
+        keys = self._keys
+        while start < n:
+            stop = min(start + _SEGMENT, n)
+            chunk = [keys[i] for i in ids[start:stop]]
+            line_end: dict[int, int] = {}
+            pos = 0
+            for i, k in zip(ids[start:stop], chunk, strict=True):
+                pos += len(k) + 1
+                line_end[pos] = i
+            segs.append(_Segment(start, stop - start, "\n" + "\n".join(chunk) + "\n", line_end))
+            start = stop
+        return segs
+
+    def _pinyin_code(self, term: _Term, i: int) -> int | None:
+        """Class 5/6 code of one item for a pinyin term, or None."""
+        key = self._keys.get(i)
+        if key is None or term.pinyin is None:
+            return None
+        span = pinyin_span(key, term.pinyin)
+        if span is None:
+            return None
+        return (_PY_START if span[0] == 0 else _PY) << _SHIFT
+
+    def _pinyin_bulk(self, term: _Term, d: dict[int, int], pool: Collection[int] | None) -> None:
+        """Classes 5/6 of the items with a key: two C-speed scans of the key blob.
+
+        A big candidate pool (the previous keystroke's result) that is still much smaller
+        than the keyed items gets a blob of its own: joining it costs less than scanning
+        everything twice.
+        """
+        if term.pinyin_blob is None or term.pinyin_first is None:
+            return
+        segs = self._key_blob_segments()
+        if pool is not None and len(pool) * 3 < len(self._key_ids):
+            keys = self._keys
+            ids = sorted(filter(keys.__contains__, pool))
+            chunk = list(map(keys.__getitem__, ids))
+            ends = accumulate(map((1).__add__, map(len, chunk)))
+            blob = "\n" + "\n".join(chunk) + "\n"
+            segs = [_Segment(0, len(ids), blob, dict(zip(ends, ids, strict=True)))]
+        for pattern, code in ((term.pinyin_blob, _PY), (term.pinyin_first, _PY_START)):
+            for seg in segs:
+                ids = map(seg.line_end.__getitem__, map(_MATCH_END, pattern.finditer(seg.blob)))
+                d.update(zip(ids, repeat(code << _SHIFT)))
 
     def _scan(self, pattern: re.Pattern[str]) -> list[int]:
         """Ids of the titles with a match (pattern must consume the rest of its line)."""
@@ -499,6 +604,10 @@ class FuzzyIndex:
         cls = _substring_class(term, title)
         if cls is not None:
             return cls << _SHIFT
+        if self.pinyin and term.pinyin is not None:
+            py = self._pinyin_code(term, i)
+            if py is not None:
+                return py
         extra = _subseq_extra(term, title)
         if extra is not None:
             return _SCATTER << _SHIFT | min(extra, _EXTRA_MASK)
@@ -521,7 +630,9 @@ class FuzzyIndex:
                 out[i] = c
         return out
 
-    def _codes_bulk(self, term: _Term, stop: Callable[[], bool]) -> dict[int, int]:
+    def _codes_bulk(
+        self, term: _Term, stop: Callable[[], bool], pool: Collection[int] | None = None
+    ) -> dict[int, int]:
         """Score every item, using the token index or one blob scan, not a loop over all."""
         t = term.text
         d: dict[int, int] = {}
@@ -560,6 +671,8 @@ class FuzzyIndex:
                 m = subseq.search(titles[i])
                 if m is not None:
                     d[i] = scattered | min(m.end() - m.start() - len(t), _EXTRA_MASK)
+        if self.pinyin:
+            self._pinyin_bulk(term, d, pool)
         d.update(sub)
         return d
 
@@ -586,7 +699,7 @@ class FuzzyIndex:
     ) -> dict[int, int]:
         if pool is not None and len(pool) <= _POOL_MAX:
             return self._codes_in(term, pool, stop)
-        d = self._codes_bulk(term, stop)
+        d = self._codes_bulk(term, stop, pool)
         if pool is None:
             return d
         keys = d.keys() & (pool if isinstance(pool, (set, frozenset)) else set(pool))
@@ -627,7 +740,7 @@ class FuzzyIndex:
             return None
         # Each old term must be a prefix of some new term (a new match then matches it
         # too), and must not be too short to match inside words when the new one may.
-        if not all(any(_narrows(p, t) for t in terms) for p in previous._terms):
+        if not all(any(_narrows(p, t, self.pinyin) for t in terms) for p in previous._terms):
             return None
         pool = previous.ids[: previous.exact_count]
         if previous._size < len(self._titles):
@@ -721,18 +834,19 @@ class FuzzyIndex:
         restrict: tuple[list[int], set[int], dict[int, int]] | None,
         stop: Callable[[], bool],
     ) -> tuple[list[int], list[float]]:
-        """Class 7: every term matches exactly or, when long enough, with a typo.
+        """Class 9: every term matches exactly or, when long enough, with a typo.
 
         A typo is only looked for after the first half of a term: candidates must match
         every long term's first half exactly, which keeps this cheap and deterministic
-        (the same answer whether or not ``previous`` was used).
+        (the same answer whether or not ``previous`` was used). Candidates are found
+        without pinyin (typos are in Latin titles); each term is then checked in full.
         """
         if not any(len(t) >= FUZZY_MIN_LEN for t in terms):
             return [], []
         pool: Collection[int] | None = restrict[1] if restrict is not None else None
         for t in sorted(terms, key=len, reverse=True):
             relaxed = t[: max(2, (len(t) + 1) // 2)] if len(t) >= FUZZY_MIN_LEN else t
-            pool = self._term_codes(_term(relaxed), pool, stop).keys()
+            pool = self._term_codes(_literal_term(relaxed), pool, stop).keys()
             if not pool:
                 return [], []
         assert pool is not None
@@ -756,7 +870,7 @@ class FuzzyIndex:
             else:
                 keyed.append((-worst, self._lens[i], rank[i] if rank else i, i))
         keyed.sort()
-        top = 100.0 - 12.0 * _TYPO
+        top = 100.0 - 9.0 * _TYPO
         return [x[3] for x in keyed], [top * -x[0] / 100.0 for x in keyed]
 
     # ----------------------------------------------------------------- display
@@ -765,21 +879,30 @@ class FuzzyIndex:
         """Indices of ``title`` (the original, unfolded string) to highlight for ``query``."""
         folded, spans = _fold_spans(title)
         marked: set[int] = set()
+        key = pinyin_key(folded) if self.pinyin else None
         for t in _terms_of(query):
             term = _term(t)
-            positions = _best_positions(term, folded)
+            positions = _best_positions(term, folded, key)
             for p in positions:
                 a, b = spans[p]
                 marked.update(range(a, b))
         return sorted(marked)
 
 
-def _best_positions(term: _Term, folded: str) -> list[int]:
-    """Folded positions of the match that decided the term's class (empty if none)."""
+def _best_positions(term: _Term, folded: str, key: str | None) -> list[int]:
+    """Folded positions of the match that decided the term's class (empty if none).
+
+    ``key`` is the folded title's pinyin key (None: pinyin off or no Chinese); a pinyin
+    match marks the Chinese characters it covered.
+    """
     k = len(term.text)
     best = _best_occurrence(term, folded)
     if best is not None:
         return list(range(best[1], best[1] + k))
+    if key is not None and term.pinyin is not None:
+        span = pinyin_span(key, term.pinyin)
+        if span is not None:
+            return list(range(span[0], span[1] + 1))
     if term.subseq is not None:
         m = term.subseq.search(folded)
         if m is not None:

@@ -1,0 +1,229 @@
+"""Chinese-aware matching helpers: Traditional -> Simplified folding and pinyin keys.
+
+Both are *folds*, not translations: they only have to make a query and a text meet.
+
+* :func:`to_simplified` maps Traditional characters to Simplified one character at a
+  time, so a folded string has the same length as the original and match positions
+  still point at the original characters (highlighting, snippets). The map is taken
+  from OpenCC's own dictionaries (``t2s`` plus the Taiwan and Hong Kong variant sets),
+  built once on first use. Phrase-level conversion is deliberately not used: it may
+  change lengths, and both sides of a match are folded the same way anyway, so a
+  many-to-one character fold (乾/幹 -> 干) can only add matches, never lose one.
+* :func:`pinyin_key` turns a folded title into a string a compiled regex can search:
+  one unit per character, ``\\x02`` followed by every toneless reading of that
+  character (all heteronyms: 重 gives ``ZhongChongTong``), each capitalised so the
+  pattern knows where a reading starts. Characters without a reading give a bare
+  ``\\x02``, so unit *k* is folded character *k*. Readings of Traditional characters
+  are merged into their Simplified fold, so ``qianlong`` still finds 乾隆 (folded 干隆).
+* :func:`pinyin_pattern` compiles a Latin query term so that each matched character
+  consumes a non-empty prefix of one of its readings, over consecutive characters:
+  full pinyin (``eluosi``), initials (``els``, ``xgzx``) and any mix (``eluos``).
+
+No Textual here; opencc and pypinyin are imported lazily so importing this module is
+cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+__all__ = [
+    "PINYIN_ENV",
+    "UNIT",
+    "pinyin_enabled",
+    "pinyin_key",
+    "pinyin_narrows",
+    "pinyin_pattern",
+    "pinyin_span",
+    "pinyin_term",
+    "readings",
+    "t2s_map",
+    "to_simplified",
+]
+
+#: Environment variable that turns pinyin matching off when set to 0/false/no/off.
+PINYIN_ENV = "NEWSDECK_PINYIN"
+#: Starts every character's unit in a pinyin key.
+UNIT = "\x02"
+
+# Code point ranges holding Traditional characters OpenCC knows about.
+_HAN_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2A6DF),
+    (0x2A700, 0x2EBEF),
+)
+_MIN_HAN = 0x3400
+
+
+def pinyin_enabled() -> bool:
+    """Whether pinyin matching is on by default (the one place reading the setting).
+
+    ``NEWSDECK_PINYIN=0`` (or false/no/off) turns it off; a config file may later feed
+    the same switch.
+    """
+    value = os.environ.get(PINYIN_ENV, "").strip().casefold()
+    return value not in ("0", "false", "no", "off")
+
+
+# --------------------------------------------------------------------------- T -> S
+
+
+@cache
+def t2s_map() -> dict[int, str]:
+    """``str.translate`` table: Traditional code point -> its one-character Simplified fold.
+
+    Built once by converting every Han code point through OpenCC (``t2s``, then the
+    Taiwan and Hong Kong variant configs for what ``t2s`` leaves alone); entries whose
+    conversion is not exactly one character are skipped so folding keeps lengths.
+    Without opencc the map is empty (no script folding, everything else works).
+    """
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a declared dependency
+        return {}
+    chars = [chr(c) for a, b in _HAN_RANGES for c in range(a, b + 1)]
+    src = "\n".join(chars)
+    table: dict[int, str] = {}
+    for config in ("t2s", "tw2s", "hk2s"):
+        out = opencc.OpenCC(config).convert(src).split("\n")
+        if len(out) != len(chars):  # pragma: no cover - defensive: never seen
+            continue
+        for ch, simple in zip(chars, out, strict=True):
+            if simple != ch and len(simple) == 1 and ord(ch) not in table:
+                table[ord(ch)] = simple
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Fold Traditional characters to Simplified, one character each (same length).
+
+    會議 -> 会议, 臺灣 -> 台湾, 髮/發 -> 发. Other characters are left alone. Runs at C
+    speed (one ``str.translate``), so it suits article bodies for a full-text index;
+    the query must be folded with the same function.
+    """
+    if text.isascii():
+        return text
+    return text.translate(t2s_map())
+
+
+@cache
+def _simplified_sources() -> dict[str, tuple[str, ...]]:
+    """Simplified character -> the Traditional characters folding to it."""
+    out: dict[str, list[str]] = {}
+    for cp, simple in t2s_map().items():
+        out.setdefault(simple, []).append(chr(cp))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- pinyin
+
+
+def _toneless(reading: str) -> str:
+    """``lǜ`` -> ``lv``, ``zhòng`` -> ``zhong`` (``v`` for ü, as pinyin keyboards type it)."""
+    s = unicodedata.normalize("NFD", reading.lower()).replace("u\u0308", "v")
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+@cache
+def _own_readings(ch: str) -> tuple[str, ...]:
+    """Toneless readings pypinyin lists for one character (all heteronyms), in its order."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    raw = pinyin_dict.get(ord(ch))
+    if not raw:
+        return ()
+    seen: dict[str, None] = {}
+    for r in raw.split(","):
+        t = _toneless(r.strip())
+        if t.isascii() and t.isalpha():
+            seen.setdefault(t, None)
+    return tuple(seen)
+
+
+@cache
+def readings(ch: str) -> tuple[str, ...]:
+    """Every toneless reading of a folded character, including its Traditional sources'.
+
+    All heteronyms are kept (重: zhong, chong, tong), because which one applies depends
+    on the word and accepting all of them is as cheap as accepting one.
+    """
+    if len(ch) != 1 or ord(ch) < _MIN_HAN:
+        return ()
+    seen = dict.fromkeys(_own_readings(ch))
+    for source in _simplified_sources().get(ch, ()):
+        seen.update(dict.fromkeys(_own_readings(source)))
+    return tuple(seen)
+
+
+class _KeyTable(dict[int, str]):
+    """``str.translate`` table: folded character -> its pinyin key unit (learned lazily)."""
+
+    def __missing__(self, cp: int) -> str:
+        value = UNIT + "".join(r.capitalize() for r in readings(chr(cp)))
+        self[cp] = value
+        return value
+
+
+_KEY_TABLE = _KeyTable()
+
+
+def pinyin_key(folded: str) -> str | None:
+    """The pinyin key of a folded title, or None when no character has a reading."""
+    if folded.isascii():
+        return None
+    key = folded.translate(_KEY_TABLE)
+    return key if len(key) > len(folded) else None
+
+
+def pinyin_term(term: str) -> bool:
+    """Whether a folded query term is tried as pinyin: two or more ASCII letters."""
+    return len(term) >= 2 and term.isascii() and term.isalpha()
+
+
+#: Terms this short match by pinyin only as initials or one whole syllable.
+SHORT_PINYIN = 2
+
+
+@lru_cache(maxsize=256)
+def pinyin_pattern(term: str) -> re.Pattern[str] | None:
+    """Regex matching ``term`` as pinyin over consecutive units of a key (None if not pinyin).
+
+    The first letter starts a reading; every next letter either continues the same
+    reading (tried first: ``xian`` prefers 先 to 西安) or starts a reading of the next
+    character (the rest of the current unit is skipped). From three letters on, a match
+    of a term is also a match of each of its prefixes, which keeps reusing the previous
+    keystroke's result exact. A two-letter term must be two initials (``xg`` 香港) or
+    one whole syllable (``li`` 李, not 连): prefixes that short would match a third of
+    all Chinese titles, which is noise and slow to rank.
+    """
+    if not pinyin_term(term):
+        return None
+    parts = [re.escape(term[0].upper())]
+    for ch in term[1:]:
+        up, low = re.escape(ch.upper()), re.escape(ch)
+        if len(term) == SHORT_PINYIN:
+            low += "(?![a-z])"
+        parts.append(f"(?:{low}|[^{UNIT}\\n]*+{UNIT}[^{UNIT}\\n]*?{up})")
+    return re.compile("".join(parts))
+
+
+def pinyin_narrows(old: str, new: str) -> bool:
+    """Whether every pinyin match of term ``new`` is one of term ``old`` (prefix assumed)."""
+    if not pinyin_term(new):
+        return True
+    return pinyin_term(old) and (len(old) > SHORT_PINYIN or len(new) == len(old))
+
+
+def pinyin_span(key: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+    """``(first, last)`` character indices of the earliest pinyin match, or None."""
+    m = pattern.search(key)
+    if m is None:
+        return None
+    first = key.count(UNIT, 0, m.start()) - 1
+    last = key.count(UNIT, 0, m.end()) - 1
+    return first, last
