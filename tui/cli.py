@@ -24,6 +24,8 @@ from tui.core.scan import default_seeds_dir, scan
 PLUGIN_COMMANDS: dict[str, str] = {
     "export": "tui.export_cli",
     "serve": "tui.serve.cli",
+    "index": "tui.index_cli",
+    "search": "tui.index_cli",
 }
 COMMANDS = ("list", "show", "check", *PLUGIN_COMMANDS)
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
