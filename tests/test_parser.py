@@ -444,3 +444,29 @@ def test_real_corpus(real_corpus: Path) -> None:
     assert [(h.title, h.date, h.source) for h in heads] == [
         (a.title, a.date, a.source) for a in articles
     ]
+
+
+# --- headers that are huge, or tiny but describing something huge -----------------------------
+
+
+def test_header_only_reads_a_feed_title_longer_than_the_first_block(write: Write) -> None:
+    title = "长" * 5_000  # 15 KB of UTF-8 on one line: the rule line is far past 4 KiB
+    path = write(
+        "long.md", f"<!--1641989702000-->\n[{title}](https://example.org/a)\n------\n<p>x</p>"
+    )
+    head, full = parse(path, header_only=True), parse(path)
+    assert head.ok and head.title == title
+    assert (head.title, head.url, head.date) == (full.title, full.url, full.date)
+
+
+def test_yaml_alias_bomb_is_read_in_bounded_time(write: Write) -> None:
+    levels = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    # title, tags and categories each name a list of 9**9 (387 million) strings.
+    path = write("bomb.md", f"---\n{levels}title: *i\ncategories: *i\ntags: *i\n---\n<p>x</p>")
+    article = parse(path, header_only=True)
+    assert article.ok
+    assert article.title.startswith("x x x") and len(article.title) < 10_000
+    # Nested deeper than categories are read: nothing, but promptly and without error.
+    assert article.categories == [] and article.tags == []

@@ -19,6 +19,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+#: First bytes of the byte-order marks above: most files start with none of them.
+_BOM_LEADS = frozenset(bom[:1] for bom, _ in _BOMS)
 _LEGACY = ("gb18030", "big5")
 #: Bytes that are not control characters (deleted before counting the rest).
 _TEXT_BYTES = bytes([8, 9, 10, 12, 13, 27, *range(32, 256)])
@@ -42,17 +44,27 @@ def decode(data: bytes, *, complete: bool = True) -> Decoded:
     Raises :class:`DecodeError` with a human-readable reason for binary data.
     Line endings are normalised to ``\\n`` and a leading BOM is removed.
     """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            body = data[len(bom) :]
-            text = _decode_prefix(body, encoding, complete, errors="replace")
-            return Decoded(_normalise_newlines(text), encoding)
+    return Decoded(*decode_parts(data, complete=complete))
 
-    if b"\x00" in data[:8192]:
+
+def decode_parts(data: bytes, *, complete: bool = True) -> tuple[str, str, str | None]:
+    """:func:`decode` as a plain ``(text, encoding, problem)`` tuple.
+
+    The parser calls this once per listed file; building a frozen dataclass there
+    costs as much as decoding a short header.
+    """
+    if data[:1] in _BOM_LEADS:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                body = data[len(bom) :]
+                text = _decode_prefix(body, encoding, complete, errors="replace")
+                return _normalise_newlines(text), encoding, None
+
+    if data.find(b"\x00", 0, 8192) >= 0:
         utf16 = _sniff_utf16(data)
         if utf16 is not None:
             text = _decode_prefix(data, utf16, complete, errors="replace")
-            return Decoded(_normalise_newlines(text), utf16, f"no byte-order mark; read as {utf16}")
+            return _normalise_newlines(text), utf16, f"no byte-order mark; read as {utf16}"
         if _looks_binary(data):
             raise DecodeError("binary data, not text")
 
@@ -64,8 +76,10 @@ def decode(data: bytes, *, complete: bool = True) -> Decoded:
             data, complete = data[: cut + 1], True
 
     try:
-        text = _decode_prefix(data, "utf-8", complete, errors="strict")
-        return Decoded(_normalise_newlines(text), "utf-8")
+        text = data.decode("utf-8") if complete else _decode_prefix(data, "utf-8", False, "strict")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text, "utf-8", None
     except UnicodeDecodeError:
         pass
 
@@ -82,13 +96,13 @@ def decode(data: bytes, *, complete: bool = True) -> Decoded:
         if best is None or score > best[0]:
             best = (score, encoding, text)
     if best is not None and best[0] >= 0.5:
-        return Decoded(_normalise_newlines(best[2]), best[1], f"not UTF-8; read as {best[1]}")
+        return _normalise_newlines(best[2]), best[1], f"not UTF-8; read as {best[1]}"
 
     # Mostly UTF-8 with a few broken bytes: keep the text and say so.
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     if bad <= max(8, len(text) // 100):
-        return Decoded(
+        return (
             _normalise_newlines(text),
             "utf-8",
             f"{bad} byte sequence(s) that are not valid UTF-8 were replaced with �",

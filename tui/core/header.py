@@ -21,10 +21,6 @@ from typing import Any
 
 import yaml
 
-_FENCE = re.compile(r"^---[ \t]*$")
-_COMMENT = re.compile(r"^\s*<!--(.*?)-->\s*$")
-_LINK = re.compile(r"^\s*\[(.*)\]\((.*)\)\s*$")
-_RULE = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")
 _KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*)|)$")
 
 
@@ -57,9 +53,11 @@ def split(text: str) -> Split:
     files, and only the header lines are ever looked at one by one.
     """
     result = Split()
-    pos = _skip_blank(text, 0)
-    line, after = _line(text, pos)
-    if _FENCE.match(line):
+    opening = _FM_OPEN.match(text)
+    if opening is None:
+        pos = _skip_blank(text, 0)
+    else:
+        after = opening.end()
         end = _FENCE_END_M.search(text, after, after + MAX_FRONT_MATTER_CHARS)
         if end is None:
             result.problems.append("front matter is never closed with '---'")
@@ -70,11 +68,37 @@ def split(text: str) -> Split:
             fm_text, pos = text[after : end.start()], min(len(text), end.end() + 1)
         result.has_front_matter = True
         result.front_matter = read_front_matter(fm_text.rstrip("\n"), result.problems)
-    feed_end = _read_feed_header(text, pos, result)
-    result.body = text[feed_end if feed_end is not None else pos :]
+    feed = _FEED_HEAD.match(text, pos)
+    if feed is not None:
+        stamp = feed.group("stamp")
+        result.has_feed = True
+        result.feed_stamp = None if stamp is None else stamp.strip()
+        result.feed_title = feed.group("title")
+        result.feed_url = feed.group("url").strip() or None
+        pos = feed.end()
+    result.body = text[pos:]
     return result
 
 
+# Blank lines are lines of whitespace other than newline; within one line `\s` and
+# `[^\S\n]` are the same class, so these whole-text patterns read exactly what a
+# line-by-line reading would (`$` of a line is `\n` or the end of the text).
+_BLANKS = r"(?:[^\S\n]*\n)*"
+_EOL = r"[^\S\n]*(?:\n|\Z)"
+#: The opening fence: first non-blank line is ``---`` (trailing blanks allowed).
+_FM_OPEN = re.compile(_BLANKS + r"---[ \t]*(?:\n|\Z)")
+#: The feed header: optional ``<!--stamp-->`` line, ``[title](url)`` line, a rule line.
+_FEED_HEAD = re.compile(
+    _BLANKS
+    + r"(?:[^\S\n]*<!--(?P<stamp>.*?)-->"
+    + _EOL
+    + _BLANKS
+    + r")?[^\S\n]*\[(?P<title>.*)\]\((?P<url>.*)\)"
+    + _EOL
+    + _BLANKS
+    + r"[^\S\n]*(?:-{3,}|={3,})"
+    + _EOL
+)
 _BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 _FENCE_END_M = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _BODY_START_M = re.compile(r"^[^\S\n]*(?:<|\[.*\]\(.*\)[^\S\n]*$)", re.MULTILINE)
@@ -86,35 +110,6 @@ def _skip_blank(text: str, pos: int) -> int:
     """The offset of the first line at or after ``pos`` that is not blank."""
     m = _BLANK_LINES.match(text, pos)
     return m.end() if m else pos
-
-
-def _line(text: str, pos: int) -> tuple[str, int]:
-    """The line starting at ``pos`` (without newline) and the offset after it."""
-    end = text.find("\n", pos)
-    if end < 0:
-        return text[pos:], len(text)
-    return text[pos:end], end + 1
-
-
-def _read_feed_header(text: str, pos: int, result: Split) -> int | None:
-    """Recognise ``<!--stamp-->`` / ``[title](url)`` / dashes; return the body's offset."""
-    line, after = _line(text, _skip_blank(text, pos))
-    stamp = None
-    m = _COMMENT.match(line)
-    if m:
-        stamp = m.group(1).strip()
-        line, after = _line(text, _skip_blank(text, after))
-    link = _LINK.match(line)
-    if not link:
-        return None
-    rule, after = _line(text, _skip_blank(text, after))
-    if not _RULE.match(rule):
-        return None
-    result.has_feed = True
-    result.feed_stamp = stamp
-    result.feed_title = link.group(1)
-    result.feed_url = link.group(2).strip() or None
-    return after
 
 
 def read_front_matter(fm_text: str, problems: list[str]) -> dict[str, Any]:
@@ -153,6 +148,7 @@ _VALUE = (
     r"|\[(?P<flow>[^\[\]{}'\"#&*!|>]*)\]"  # [flow, list]
     r"|(?P<plain>[^\s&*!|>{}\[\]%@`'\"#?,:\-][^\t]*))"  # plain
 )
+# _FLAT_LINE's groups are, in order: key, sq, dq, flow, plain (read_flat unpacks them).
 _FLAT_LINE = re.compile(r"(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+" + _VALUE + r")?[ \t]*")
 _FLAT_ITEM = re.compile(r" +- +" + _VALUE + r"[ \t]*")
 _FLOW_ITEM = re.compile(r"[^\s&*!|>{}\[\]%@`'\"#?,:\-][^\t,]*")
@@ -168,26 +164,40 @@ def read_flat(fm_text: str) -> dict[str, Any] | None:
     """
     data: dict[str, Any] = {}
     list_key: str | None = None
+    line_match = _FLAT_LINE.fullmatch
     try:
         for line in fm_text.split("\n"):
-            m = _FLAT_LINE.fullmatch(line)
+            m = line_match(line)
             if m is not None:
-                key = m.group("key")
+                # Inlined _flat_value: this loop runs for every line of every listed file.
+                key, sq, dq, flow, plain = m.groups()
                 if key in data:
-                    raise _NotFlat
-                value = _flat_value(m)
+                    return None
+                list_key = None
+                if plain is not None:
+                    value: str | list[str] = plain.rstrip(" ")
+                    if ": " in value or " #" in value or value[-1] == ":":
+                        return None
+                elif dq is not None:
+                    value = dq
+                elif sq is not None:
+                    value = sq.replace("''", "'")
+                elif flow is not None:
+                    value = _flat_list(flow)
+                else:
+                    value = ""
+                    list_key = key
                 data[key] = value
-                list_key = key if m.lastgroup == "key" else None
                 continue
             if not line.strip():
                 continue
             m = _FLAT_ITEM.fullmatch(line)
             if m is None or list_key is None:
-                raise _NotFlat
+                return None
             current = data[list_key]
             item = _flat_value(m)
             if isinstance(item, list):
-                raise _NotFlat  # a nested flow list inside a block list
+                return None  # a nested flow list inside a block list
             if current == "":
                 data[list_key] = [item]
             else:
@@ -213,16 +223,34 @@ def _flat_value(m: re.Match[str]) -> str | list[str]:
     return ""
 
 
+#: ``[ a, b ]`` contents already read (or ``None`` when not flat). Sites repeat the same
+#: tags and categories in thousands of files; bounded so a huge directory cannot grow it.
+_FLOW_CACHE: dict[str, tuple[str, ...] | None] = {}
+_FLOW_CACHE_MAX = 4096
+
+
 def _flat_list(inner: str) -> list[str]:
+    cached = _FLOW_CACHE.get(inner, False)
+    if cached is False:
+        cached = _read_flow(inner)
+        if len(_FLOW_CACHE) >= _FLOW_CACHE_MAX:
+            _FLOW_CACHE.clear()
+        _FLOW_CACHE[inner] = cached
+    if cached is None:
+        raise _NotFlat
+    return list(cached)  # a fresh list: callers may append to it
+
+
+def _read_flow(inner: str) -> tuple[str, ...] | None:
     if not inner.strip():
-        return []
+        return ()
     parts = [part.strip() for part in inner.split(",")]
     if parts[-1] == "":
         parts.pop()  # YAML allows one trailing comma
     for part in parts:
         if not _FLOW_ITEM.fullmatch(part) or ": " in part or " #" in part or part.endswith(":"):
-            raise _NotFlat
-    return parts
+            return None
+    return tuple(parts)
 
 
 def read_front_matter_lines(fm_text: str) -> dict[str, Any]:

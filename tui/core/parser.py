@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from tui.core.article import Article, Format
 from tui.core.dates import parse_date, parse_epoch
-from tui.core.decode import DecodeError, decode
+from tui.core.decode import DecodeError, decode_parts
 from tui.core.header import Split, split
 from tui.core.text import clean_field, clean_line, clean_title, strip_controls
 
@@ -49,9 +49,19 @@ def parse(path: Path | str, *, header_only: bool = False) -> Article:
     With ``header_only`` the body is not kept (``article.body is None``) and only
     as much of the file as the headers need is read.
     """
-    article = Article(path=path if isinstance(path, Path) else Path(path))
+    path = path if isinstance(path, Path) else Path(path)
+    return parse_entry(path, path, header_only=header_only)
+
+
+def parse_entry(path: Path, source: Path | str, *, header_only: bool) -> Article:
+    """:func:`parse` for a caller that already holds the file's path as text too.
+
+    A directory walk has ``os.DirEntry.path`` at hand: opening that string spares
+    formatting the :class:`Path` back into one for every file.
+    """
+    article = Article(path=path)
     try:
-        raw, complete = _read(article.path, article, header_only)
+        raw, complete = _read(source, article, header_only)
     except OSError as exc:
         article.error = _os_reason(exc)
         return article
@@ -59,15 +69,14 @@ def parse(path: Path | str, *, header_only: bool = False) -> Article:
         article.error = "empty file"
         return article
     try:
-        decoded = decode(raw, complete=complete)
+        text, article.encoding, problem = decode_parts(raw, complete=complete)
     except DecodeError as exc:
         article.error = str(exc)
         return article
-    article.encoding = decoded.encoding
-    if decoded.problem:
-        article.problems.append(decoded.problem)
+    if problem:
+        article.problems.append(problem)
     try:
-        _fill(article, decoded.text, keep_body=not header_only)
+        _fill(article, text, keep_body=not header_only)
     except Exception as exc:
         article.error = f"could not be parsed ({type(exc).__name__}: {clean_line(str(exc))[:120]})"
     return article
@@ -89,19 +98,31 @@ def load_body(article: Article) -> str:
     return article.body
 
 
-def _read(path: Path, article: Article, header_only: bool) -> tuple[bytes, bool]:
-    """Read the file (or its head); return the bytes and whether they are all of it."""
-    with open(path, "rb") as fh:
+def _read(path: Path | str, article: Article, header_only: bool) -> tuple[bytes, bool]:
+    """Read the file (or its head); return the bytes and whether they are all of it.
+
+    Unbuffered: one ``read`` call for a header is cheaper than filling a buffer first.
+    """
+    with open(path, "rb", buffering=0) as fh:
         st = os.fstat(fh.fileno())
         article.size = st.st_size
         article.mtime = st.st_mtime
         if not header_only:
-            return fh.read(), True
+            return fh.readall(), True
         data = fh.read(HEAD_BYTES)
         if len(data) < HEAD_BYTES:
-            return data, True
-        # Front matter that runs past the first block: keep reading until it closes.
-        while len(data) < MAX_HEAD_BYTES and _front_matter_open(data):
+            # Short: the whole file, unless the size disagrees (a raw read may return
+            # less than asked on some file systems); then only an empty read ends it.
+            while len(data) != st.st_size and len(data) < HEAD_BYTES:
+                more = fh.read(HEAD_BYTES - len(data))
+                if not more:
+                    break
+                data += more
+            if len(data) < HEAD_BYTES:
+                return data, True
+        # Headers that run past the first block (long front matter, a title line of
+        # many KiB): keep reading until they are complete.
+        while len(data) < MAX_HEAD_BYTES and _header_open(data):
             more = fh.read(len(data))
             if not more:
                 return data, True
@@ -113,10 +134,30 @@ _OPEN_FENCE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*---[ \t]*\r?\n")
 _CLOSE_FENCE = re.compile(rb"\n(?:---|\.\.\.)[ \t]*\r?\n")
 
 
-def _front_matter_open(data: bytes) -> bool:
-    """True when the bytes start a front matter block whose closing fence is not in them yet."""
+def _header_open(data: bytes) -> bool:
+    """True when the bytes may end inside the headers.
+
+    That is: inside a front matter block whose closing fence is not in them yet, or
+    before the line breaks that end a feed header (``<!--stamp-->``, ``[title](url)``,
+    dashes).
+    """
     m = _OPEN_FENCE.match(data)
-    return m is not None and _CLOSE_FENCE.search(data, m.end() - 1) is None
+    start = 0
+    if m is not None:
+        close = _CLOSE_FENCE.search(data, m.end() - 1)
+        if close is None:
+            return True
+        start = close.end()
+    start = _SPACE.match(data, start).end()  # type: ignore[union-attr]  # always matches
+    lines = 3 if data.startswith(b"<!--", start) else 2  # stamp line, then link and rule
+    for _ in range(lines):
+        start = data.find(b"\n", start) + 1
+        if not start:
+            return True
+    return False
+
+
+_SPACE = re.compile(rb"\s*")
 
 
 def _os_reason(exc: OSError) -> str:
@@ -131,21 +172,30 @@ def _os_reason(exc: OSError) -> str:
 
 def _fill(article: Article, text: str, *, keep_body: bool) -> None:
     parts = split(text)
-    article.problems.extend(parts.problems)
+    if parts.problems:
+        article.problems.extend(parts.problems)
     if not parts.has_front_matter and not parts.has_feed:
         article.error = (
             "not an article: no front matter and no feed header ([title](url) and ------)"
         )
         return
-    fm = parts.front_matter or {}
+    fm = parts.front_matter
     article.format = _format(parts)
 
-    title = clean_title(_text(fm.get("title"))) or clean_title(parts.feed_title)
-    article.url = _first_url(fm) or _clean_url(parts.feed_url)
-    article.author = clean_field(_first_text(fm, _AUTHOR_KEYS)) or None
-    article.categories = _list(fm.get("categories", fm.get("category")))
-    article.tags = _list(fm.get("tags", fm.get("tag")))
-    article.image = _clean_url(_first_text(fm, _IMAGE_KEYS))
+    if fm:
+        title = clean_title(_text(fm.get("title")))
+        article.url = _first_url(fm)
+        article.author = clean_field(_first_text(fm, _AUTHOR_KEYS)) or None
+        article.categories = _list(fm.get("categories", fm.get("category")))
+        article.tags = _list(fm.get("tags", fm.get("tag")))
+        article.image = _clean_url(_first_text(fm, _IMAGE_KEYS))
+    else:
+        title = ""  # a feed-only file: every field below comes from the feed header
+        fm = {}
+    if not title:
+        title = clean_title(parts.feed_title)
+    if article.url is None:
+        article.url = _clean_url(parts.feed_url)
     _fill_date(article, fm, parts)
     article.source = _source(article)
     if not title:
@@ -165,8 +215,12 @@ def _fill_date(article: Article, fm: dict[str, Any], parts: Split) -> None:
     """Front-matter date first, then the feed's timestamp, then a date line in the body."""
     problems: list[str] = []
     for key in _DATE_KEYS:
-        if key in fm and _text(fm[key]):
-            dt, problem = parse_date(_text(fm[key]))
+        value = fm.get(key)
+        if value is None:
+            continue
+        value = value if type(value) is str else _text(value)
+        if value:
+            dt, problem = parse_date(value)
             if problem:
                 problems.append(problem)
             if dt is not None:
@@ -178,7 +232,7 @@ def _fill_date(article: Article, fm: dict[str, Any], parts: Split) -> None:
             problems.append(problem)
         article.date = dt
     if article.date is None:
-        m = _BODY_DATE.search(parts.body[:3000])
+        m = _BODY_DATE.search(parts.body, 0, 3000)
         if m:
             dt, problem = parse_date(_TAG.sub("", m.group(1)))
             if dt is not None:
@@ -187,7 +241,8 @@ def _fill_date(article: Article, fm: dict[str, Any], parts: Split) -> None:
                     problems.append(problem)
     if article.date is None:
         problems.append("no date found")
-    article.problems.extend(strip_controls(p) for p in problems)
+    if problems:
+        article.problems.extend(strip_controls(p) for p in problems)
 
 
 def _source(article: Article) -> str | None:
@@ -209,6 +264,10 @@ def _source(article: Article) -> str | None:
 def _host(url: str | None) -> str | None:
     if not url:
         return None
+    plain = _PLAIN_HOST.match(url)
+    if plain is not None:
+        # What urlsplit(url).hostname gives for a plain ASCII host, without its cost.
+        return plain.group(1).lower().removeprefix("www.")
     try:
         host = urlsplit(url).hostname
     except ValueError:
@@ -216,6 +275,11 @@ def _host(url: str | None) -> str | None:
     if not host:
         return None
     return host.removeprefix("www.")
+
+
+#: ``http(s)://host`` with nothing urlsplit would treat specially (user, port, IPv6,
+#: percent signs, whitespace) before the path, query, fragment or end.
+_PLAIN_HOST = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
 
 
 def _title_from_body(body: str, article: Article) -> str:
@@ -244,18 +308,63 @@ def _title_from_name(article: Article) -> str:
 
 def _text(value: object) -> str:
     """A field as one string, whatever YAML made of it."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, list | tuple):
-        return " ".join(_text(v) for v in value if v is not None)
-    if isinstance(value, dict):
-        return " ".join(_text(v) for v in value.values())
+    if isinstance(value, list | tuple | dict):
+        return " ".join(_leaves(value))
     return str(value)
+
+
+#: Most strings read out of one nested field. YAML aliases let a 400-byte header
+#: describe a list of a billion items (each alias repeats a whole list); a field is
+#: read only up to here, so such a file costs microseconds, not hours.
+MAX_FIELD_ITEMS = 2000
+
+
+def _leaves(value: list[Any] | tuple[Any, ...] | dict[Any, Any]) -> list[str]:
+    """The strings of a nested field, in order, as ``_text`` joins them.
+
+    A list's ``None`` items are dropped and a dict's ``None`` values read as ``""``; an
+    empty container reads as ``""``. Iterative, so deep nesting cannot overflow the stack.
+    """
+    out: list[str] = []
+    stack: list[Iterator[Any]] = [iter((value,))]
+    while stack and len(out) < MAX_FIELD_ITEMS:
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+            continue
+        if type(item) is str:
+            out.append(item)
+        elif item is None:
+            out.append("")  # only a dict value gets here: list items that are None are skipped
+        elif isinstance(item, list | tuple):
+            children = [child for child in item if child is not None]
+            if children:
+                stack.append(iter(children))
+            else:
+                out.append("")
+        elif isinstance(item, dict):
+            if item:
+                stack.append(iter(item.values()))
+            else:
+                out.append("")
+        else:
+            out.append(str(item))
+    return out
+
+
+_END = object()
 
 
 def _first_text(fm: dict[str, Any], keys: Iterable[str]) -> str:
     for key in keys:
-        value = _text(fm.get(key)).strip()
+        value = fm.get(key)
+        if value is None:
+            continue
+        value = (value if type(value) is str else _text(value)).strip()
         if value:
             return value
     return ""
@@ -263,7 +372,10 @@ def _first_text(fm: dict[str, Any], keys: Iterable[str]) -> str:
 
 def _first_url(fm: dict[str, Any]) -> str | None:
     for key in _URL_KEYS:
-        url = _clean_url(_text(fm.get(key)))
+        value = fm.get(key)
+        if value is None:
+            continue
+        url = _clean_url(value if type(value) is str else _text(value))
         if url and "://" in url:
             return url
     return None
@@ -278,11 +390,34 @@ def _clean_url(value: str | None) -> str | None:
 
 def _list(value: object) -> list[str]:
     """Categories and tags: flatten nested lists, split flow-style strings, drop blanks."""
+    if value is None:
+        return []
+    items = [value] if type(value) is str else value
+    if type(items) is list:
+        # Fast path: a flat list of strings, none of them a "[flow, list]".
+        out: list[str] = []
+        for item in items:
+            if type(item) is not str:
+                return _list_general(value)
+            text = item.strip()
+            if text[:1] == "[" and text[-1:] == "]":
+                return _list_general(value)
+            text = clean_title(text)
+            if text and text not in out:
+                out.append(text)
+        return out
+    return _list_general(value)
+
+
+def _list_general(value: object) -> list[str]:
+    """:func:`_list` for any shape YAML can produce."""
     out: list[str] = []
+    budget = [MAX_FIELD_ITEMS * 5]  # items looked at: YAML aliases can nest a billion
 
     def add(item: object, depth: int) -> None:
-        if item is None or depth > 8:
+        if item is None or depth > 8 or budget[0] <= 0:
             return
+        budget[0] -= 1
         if isinstance(item, list | tuple):
             for sub in item:
                 add(sub, depth + 1)

@@ -43,6 +43,8 @@ def clean_field(text: str | None) -> str:
     """A metadata field from a feed: unescape HTML entities, then :func:`clean_line`."""
     if not text:
         return ""
+    if "&" not in text and text.isprintable() and "  " not in text:
+        return text.strip()  # the common case, as the general path would return it
     # Unescape twice at most: feeds often double-escape (&amp;quot;).
     for _ in range(2):
         unescaped = html.unescape(text)
@@ -58,7 +60,10 @@ def clean_title(text: str | None) -> str:
     Real generators wrap titles in runs of quotes (``\"\"\"\"'Title'\"\"\"\"``);
     quotes that are balanced around the whole title are noise, inner ones are kept.
     """
-    return strip_wrapping_quotes(clean_field(text))
+    text = clean_field(text)
+    if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        return strip_wrapping_quotes(text)
+    return text  # already stripped by clean_field: nothing to unwrap
 
 
 _QUOTES = "\"'"
