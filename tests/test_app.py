@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tui.app import run
 from tui.app.app import NewsdeckApp
@@ -357,6 +357,12 @@ async def test_help_follows_keymap(seeds: Path) -> None:
         assert "f2" in sidebar_line
 
 
+def rendered_lines(app: NewsdeckApp, renderable: object, width: int) -> list[str]:
+    """A Rich renderable as plain lines at ``width``."""
+    lines = app.console.render_lines(renderable, app.console.options.update_width(width))
+    return ["".join(seg.text for seg in line).rstrip() for line in lines]
+
+
 async def test_problems_screen(seeds: Path) -> None:
     app = NewsdeckApp(seeds)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -365,14 +371,66 @@ async def test_problems_screen(seeds: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
         assert [a.path.name for a in app.screen.problems] == ["broken.bin"]
-
-        table = app.screen.query_one(DataTable)
-        assert table.row_count == 1
-        cell = table.get_row_at(0)
-        assert cell[0].plain == "broken.bin" and cell[1].plain
+        table = app.screen.query_one("#problems-table", Static).content
+        text = "\n".join(rendered_lines(app, table, 100))
+        assert "broken.bin" in text and "File" in text and "Reason" in text
         await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
         await pilot.press("e")
         assert isinstance(app.screen, ProblemsScreen)
+        await pilot.press("q")  # closes the screen, does not quit the app
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, MainScreen)
+
+
+async def test_problems_screen_without_problems_has_no_table(tmp_path: Path) -> None:
+    root = write_seeds(tmp_path / "clean", big=False, broken=False)
+    app = NewsdeckApp(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+        summary = screen.query_one("#problems-summary", Static)
+        assert "Every file was read" in str(summary.render())
+        assert not screen.query("#problems-table")
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, MainScreen)
+
+
+def test_problems_table_folds_long_paths_and_reasons(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from tui.app.problems_screen import problems_table
+    from tui.core.article import Article
+
+    root = tmp_path
+    deep = root / ("很长的目录名" * 6) / "sub" / "an-article-with-a-very-long-file-name.md"
+    reason = "not UTF-8 and not GB18030 either; [red]binary?[/red] \x1b[31m " + "x" * 90
+    article = Article(path=deep, format="md", error=reason)
+    console = Console(width=60, file=None, force_terminal=False, color_system=None)
+    rendered = console.render_lines(
+        problems_table([article], root), console.options.update_width(60)
+    )
+    plain = ["".join(seg.text for seg in line).rstrip() for line in rendered]
+    assert all(cell_len(line) <= 60 for line in plain) and len(plain) > 3
+    # Split every line at the "Reason" column to read each column top to bottom.
+    column = plain[0].index("Reason")
+    files, reasons = "", ""
+    for line in rendered[1:]:
+        left, right = list(Segment.divide(line, [column, 60]))[:2]
+        files += "".join(seg.text for seg in left).strip()
+        reasons += "".join(seg.text for seg in right).strip()
+    # Folded, not cut: the whole path and the end of the reason are there.
+    assert files == deep.relative_to(root).as_posix()
+    assert reasons.endswith("x" * 90)
+    assert "[red]binary?[/red]" in reasons  # markup shows literally
+    joined = files + reasons
+    assert "\x1b" not in joined
 
 
 async def test_quit(seeds: Path) -> None:
@@ -473,19 +531,76 @@ async def test_large_article_opens_without_blocking(
         assert screen.reader.last_open_seconds is not None
 
 
-async def test_command_palette_offers_actions(seeds: Path) -> None:
+async def run_command(pilot, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the palette, type ``query``, wait until ``expected`` is the top hit, run it."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    top = ""
+    for _ in range(100):  # the palette searches in a task: wait for the hit, not a time
+        await pilot.pause(0.02)
+        options = pilot.app.screen.query(CommandList)
+        if options and options.first().option_count:
+            top = str(options.first().get_option_at_index(0).hit.text)
+            if top == expected:
+                break
+    assert top == expected
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_command_palette_names_the_main_actions(seeds: Path) -> None:
+    from tui.app.commands import NewsdeckCommands
+
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        provider = NewsdeckCommands(main(app))
+        names = [hit.text async for hit in provider.discover()]
+        for name in (
+            "Filter articles",
+            "Open article",
+            "Next article",
+            "Previous article",
+            "Open URL in browser",
+            "Copy URL",
+            "Toggle sidebar",
+            "Show problems",
+            "Show keys",
+            "Switch to light theme",
+        ):
+            assert name in names
+        # Textual's own "Keys" panel would compete with "Show keys".
+        system = [command.title for command in app.get_system_commands(main(app))]
+        assert "Keys" not in system and "Theme" in system
+
+
+async def test_command_palette_runs_actions(seeds: Path) -> None:
     app = NewsdeckApp(seeds)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"toggle sidebar")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "toggle sidebar", "Toggle sidebar")
         assert app.screen is screen
         assert not screen.sidebar.is_on_screen
+
+        await run_command(pilot, "open article", "Open article")
+        assert screen.reader.article is not None
+        assert screen.reader.article.title == NEWEST_FIRST[0]
+
+        assert app.current_theme.dark
+        await run_command(pilot, "light theme", "Switch to light theme")
+        assert app.theme == "newsdeck-light" and not app.current_theme.dark
+        await run_command(pilot, "dark theme", "Switch to dark theme")
+        assert app.theme == "newsdeck-dark"
+
+        await run_command(pilot, "filter", "Filter articles")
+        assert screen.focused is screen.filter_bar
+        await pilot.press(*"nato")
+        await settle(pilot)
+        assert screen.query_text == "nato"
 
 
 async def test_copy_url(seeds: Path) -> None:
@@ -517,3 +632,202 @@ def test_relative_time() -> None:
 def test_notification_text_is_not_markup() -> None:
     # The URL notifications pass Text, so a URL with brackets shows literally.
     assert Text("https://x/[bold]").plain == "https://x/[bold]"
+
+
+def burst(app: NewsdeckApp, text: str) -> None:
+    """Queue one Key event per character without yielding, as a terminal does over SSH.
+
+    Every key is in the app's queue before the first is handled, so nothing the
+    first key does (moving focus) can happen "between" keys unless the app
+    handles it in order.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for character in text:
+        app.post_message(events.Key(_character_to_key(character), character))
+
+
+@pytest.mark.parametrize("typed", ["nato", "俄罗斯", "pon"])
+async def test_burst_after_slash_lands_in_filter(seeds: Path, typed: str) -> None:
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        burst(app, "/" + typed)
+        await settle(pilot)
+        assert screen.filter_bar.value == typed
+        assert screen.focused is screen.filter_bar
+        # n/p/o were letters, not "next", "previous" or "open URL".
+        assert screen.reader.article is None
+        assert screen.query_text == typed
+
+
+async def test_burst_from_reader_at_80_columns(seeds: Path) -> None:
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.article_list.is_on_screen
+        burst(app, "/香港nato")
+        await settle(pilot)
+        assert screen.filter_bar.value == "香港nato"
+        assert screen.article_list.is_on_screen and screen.focused is screen.filter_bar
+
+
+async def test_slash_inside_the_filter_is_a_letter(seeds: Path) -> None:
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        burst(app, "/a/b")
+        await settle(pilot)
+        assert main(app).filter_bar.value == "a/b"
+
+
+async def test_paste_in_the_list_filters(seeds: Path) -> None:
+    from textual import events
+
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        app.post_message(events.Paste("/俄罗斯\x1b[31m\n"))
+        await settle(pilot)
+        assert screen.filter_bar.value == "俄罗斯[31m"
+        assert screen.focused is screen.filter_bar
+
+
+async def test_escape_in_list_clears_an_active_filter(seeds: Path) -> None:
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("slash", *"nato", "enter")  # Enter: keep the query, go to the list
+        await settle(pilot)
+        assert screen.focused is screen.article_list
+        assert len(titles(app)) < len(NEWEST_FIRST)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.filter_bar.value == ""
+        assert titles(app) == NEWEST_FIRST
+        assert screen.focused is screen.article_list
+        assert "6 articles" in str(screen.query_one("#header-line").render())
+        assert "of 6" not in str(screen.query_one("#header-line").render())
+
+
+async def test_escape_after_reading_wide_clears_filter_second(seeds: Path) -> None:
+    """Wide: Esc in the reader gives the list focus (reader keeps the article), a second clears."""
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("slash", *"nato", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = screen.reader.article
+        assert opened is not None and screen.focused is screen.reader.view
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.focused is screen.article_list
+        assert screen.reader.is_on_screen and screen.reader.article is opened
+        assert screen.filter_bar.value == "nato"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.filter_bar.value == ""
+        # The cursor stays on the article that was read, in the full list.
+        assert screen.article_list.article is opened
+
+
+async def test_escape_in_narrow_reader_keeps_the_filter(seeds: Path) -> None:
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("slash", *"nato", "enter", "enter")
+        await settle(pilot)
+        assert not screen.article_list.is_on_screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.article_list.is_on_screen and not screen.reader.is_on_screen
+        assert screen.focused is screen.article_list
+        assert screen.filter_bar.value == "nato"
+
+
+async def test_empty_reader_message_reads_well(seeds: Path) -> None:
+    for size in ((120, 36), (100, 30)):
+        app = NewsdeckApp(seeds)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            lines = [line.strip() for line in main(app).reader.view.plain_lines]
+            assert lines[0] == "No article open."
+            # Every sentence is whole on its line: no word wrapped away alone.
+            assert "Enter reads the highlighted one." in lines
+            assert "/ filters the list, ? lists keys." in lines
+
+
+async def test_slash_in_find_box_is_a_letter(seeds: Path) -> None:
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await pilot.press("a", "slash", "b")
+        await pilot.pause()
+        find_input = screen.reader.query_one("#find-input")
+        assert screen.focused is find_input
+        assert find_input.value == "a/b"  # type: ignore[attr-defined]
+        assert screen.filter_bar.value == ""
+
+
+async def test_header_says_one_article(tmp_path: Path) -> None:
+    root = tmp_path / "one"
+    root.mkdir()
+    write_seeds(tmp_path / "all", big=False, broken=False)
+    (root / "a1.md").write_bytes((tmp_path / "all" / "a1.md").read_bytes())
+    app = NewsdeckApp(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = str(main(app).query_one("#header-line").render())
+        assert header.startswith("1 article ") and "articles" not in header
+
+
+async def test_footer_offers_back_only_when_esc_does_something(seeds: Path) -> None:
+    def back_offered(screen: MainScreen) -> bool:
+        binding = screen.active_bindings.get("escape")
+        return binding is not None and binding.binding.action == "back"
+
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.focused is screen.article_list and not back_offered(screen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert back_offered(screen)
+        await pilot.press("escape", "slash", *"nato", "enter")
+        await settle(pilot)
+        assert screen.focused is screen.article_list and back_offered(screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not back_offered(screen)
+
+
+async def test_sidebar_at_80_columns_leaves_the_reader_readable(seeds: Path) -> None:
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.sidebar.is_on_screen and screen.reader.is_on_screen
+        assert screen.reader.size.width >= 40
+        assert screen.focused is screen.reader.view  # `s` does not steal the focus
+        assert "Russia and NATO talks stall" in reader_text(app)

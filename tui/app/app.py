@@ -7,19 +7,21 @@ one place where a failed worker becomes a notification instead of a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 import tui
 from tui.app.commands import NewsdeckCommands
 from tui.app.help_screen import HelpScreen
 from tui.app.main_screen import MainScreen
-from tui.app.themes import DEFAULT_THEME, THEMES
+from tui.app.themes import DARK, DEFAULT_THEME, LIGHT, THEMES
 
 
 def styles_dir() -> Path:
@@ -72,6 +74,20 @@ class NewsdeckApp(App[int]):
             ("Find box", list(main.query(FindBar))),
         ]
         self.push_screen(HelpScreen(sections))
+
+    def action_toggle_dark_light(self) -> None:
+        """Switch between newsdeck's dark and light themes (from any theme)."""
+        self.theme = LIGHT.name if self.current_theme.dark else DARK.name
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette entries minus "Keys" and "Quit", which newsdeck names itself.
+
+        Textual's "Keys" opens a different, widget-level key panel beside our
+        `?` screen; two entries for each would only make a person wonder which.
+        """
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
 
     @property
     def main_screen(self) -> MainScreen | None:

@@ -1,4 +1,8 @@
-"""The command palette's newsdeck commands (ctrl+p): the main actions by name."""
+"""The command palette's newsdeck commands (ctrl+p): the main actions by name.
+
+Names say what happens ("Open article", "Switch to light theme"). The help lines
+name no keys: a user keymap can move them, and the `?` screen shows the live ones.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 #: (name, help, action run on the main screen or the app).
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Filter articles", "Focus the fuzzy filter", "screen.focus_filter"),
+    ("Filter articles", "Narrow the list by title, source, author", "screen.focus_filter"),
+    ("Open article", "Read the article under the cursor", "screen.open_selected"),
     ("Next article", "Open the next article in the list", "screen.step_article(1)"),
     ("Previous article", "Open the previous article in the list", "screen.step_article(-1)"),
-    ("Open URL", "Open the article's URL in the browser", "screen.open_url"),
+    ("Open URL in browser", "Open the article's web page", "screen.open_url"),
     ("Copy URL", "Copy the article's URL to the clipboard", "screen.copy_url"),
     ("Toggle sidebar", "Show or hide the metadata sidebar", "screen.toggle_sidebar"),
     ("Find in article", "Search the text of the open article", "screen.find_in_article"),
@@ -20,6 +25,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Show keys", "Every key binding", "app.help"),
     ("Quit newsdeck", "Leave the app", "app.quit"),
 )
+
+
+def theme_command(dark: bool) -> tuple[str, str, str]:
+    """The theme switch, named after where it goes (so "light" and "dark" both find it)."""
+    target = "light" if dark else "dark"
+    return (
+        f"Switch to {target} theme",
+        "Toggle newsdeck's dark and light themes",
+        "app.toggle_dark_light",
+    )
 
 
 class NewsdeckCommands(Provider):
@@ -30,9 +45,10 @@ class NewsdeckCommands(Provider):
 
         if not isinstance(self.screen, MainScreen):
             return []
+        commands = [*COMMANDS, theme_command(self.app.current_theme.dark)]
         return [
             (name, help_text, partial(self.screen.run_action, action))
-            for name, help_text, action in COMMANDS
+            for name, help_text, action in commands
         ]
 
     async def discover(self) -> Hits:

@@ -8,6 +8,7 @@ thread workers so the panes stay responsive.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -17,9 +18,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Paste, Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.app.article_list import ArticleList
@@ -34,7 +35,14 @@ from tui.core.scan import scan
 SIDEBAR_MIN_WIDTH = 120
 #: Below this width the list and the reader take turns at the full width.
 SPLIT_MIN_WIDTH = 100
+#: The empty reading pane: short lines, so it reads well in a 40-column pane
+#: (one long sentence wrapped with a lone "it." at 120 columns).
+EMPTY_READER = (
+    "No article open.\n\nEnter reads the highlighted one.\n/ filters the list, ? lists keys."
+)
 _FIRST_BATCH = 50
+#: C0/C1 control characters: a paste is data, never terminal control.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BATCH_SECONDS = 0.1
 
 
@@ -58,10 +66,11 @@ class HeaderLine(Static):
     ) -> None:
         """Redraw from plain values (the path is data: Text, never markup)."""
         text = Text()
+        noun = "article" if total == 1 else "articles"
         if query.strip():
-            text.append(f"{shown:,} of {total:,} articles", style="bold")
+            text.append(f"{shown:,} of {total:,} {noun}", style="bold")
         else:
-            text.append(f"{total:,} articles", style="bold")
+            text.append(f"{total:,} {noun}", style="bold")
         text.append("  ")
         text.append(str(root), style="dim")
         if scanning:
@@ -80,14 +89,19 @@ class MainScreen(Screen[None]):
         (SIDEBAR_MIN_WIDTH, "-wide"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", id="main.filter"),
+        # Priority: the App runs it in order with the keys queued behind it, so
+        # "/nato" arriving in one burst (SSH, tmux send-keys) types "nato" into
+        # the filter instead of the list's `n`/`o` bindings. A focused text box
+        # still gets "/" as a letter (the action skips itself there).
+        Binding("slash", "focus_filter", "Filter", priority=True, id="main.filter"),
         Binding("n", "step_article(1)", "Next article", show=False, id="main.next"),
         Binding("p", "step_article(-1)", "Previous article", show=False, id="main.previous"),
         Binding("o", "open_url", "Open URL", id="main.open_url"),
-        Binding("y", "copy_url", "Copy URL", id="main.copy_url"),
+        # Not in the footer (80 columns fit only so much): `?` and ctrl+p list it.
+        Binding("y", "copy_url", "Copy URL", show=False, id="main.copy_url"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
         Binding("exclamation_mark,e", "problems", "Problems", show=False, id="main.problems"),
-        Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("escape", "back", "Back", id="main.back"),
     ]
 
     def __init__(self, root: Path) -> None:
@@ -111,9 +125,11 @@ class MainScreen(Screen[None]):
             with Vertical(id="list-pane"):
                 yield FilterBar(id="filter")
                 yield ArticleList(id="list")
-            yield Reader(id="reader")
+            reader = Reader(id="reader")
+            reader.empty_message = EMPTY_READER
+            yield reader
             yield Sidebar(id="sidebar")
-        yield Footer()
+        yield Footer(compact=True)
 
     # -- widgets --------------------------------------------------------------
 
@@ -221,6 +237,7 @@ class MainScreen(Screen[None]):
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         event.stop()
         self.query_text = event.value
+        self.refresh_bindings()  # Esc "Back" comes and goes with the query
         self._run_filter(event.value)
 
     @work(thread=True, exclusive=True, group="filter", description="filter", exit_on_error=False)
@@ -294,9 +311,28 @@ class MainScreen(Screen[None]):
         return self.article_list.article or self.reader.article
 
     def action_focus_filter(self) -> None:
-        """`/`: type to filter."""
+        """`/`: type to filter.
+
+        Focus moves *now* (``set_focus``, not ``focus()`` which defers it), so the
+        keys already queued behind `/` are forwarded to the filter. In a text
+        box `/` is a letter: see :meth:`check_action`.
+        """
         self.remove_class("-reading")
-        self.filter_bar.focus()
+        self.set_focus(self.filter_bar)
+
+    def on_paste(self, event: Paste) -> None:
+        """A paste outside a text box filters (``/`` in front is the filter key)."""
+        if isinstance(self.focused, Input):
+            return
+        event.stop()
+        text = " ".join(_CONTROL.sub("", event.text).split())
+        text = text.removeprefix("/").lstrip()
+        if not text:
+            return
+        self.remove_class("-reading")
+        self.set_focus(self.filter_bar)
+        self.filter_bar.value = text
+        self.filter_bar.cursor_position = len(text)
 
     def action_step_article(self, step: int) -> None:
         """`n`/`p`: the next or previous article in the shown order, opened."""
@@ -344,14 +380,54 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ProblemsScreen(self.library.problems, self.root))
 
+    def action_open_selected(self) -> None:
+        """Open the article under the list's cursor (the palette's "Open article")."""
+        article = self.article_list.article
+        if article is None:
+            self.notify("No article to open.", severity="warning")
+            return
+        self.open_article(article)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys are live now (the footer shows only those).
+
+        `/` in a text box is a letter: Textual 8.2 does not drop a priority
+        "slash" binding for a focused Input (``key_to_character("slash")`` is
+        None), so it is switched off here and the key reaches the box. Esc shows
+        as "Back" only when there is somewhere to go back from.
+        """
+        if action == "focus_filter":
+            return not isinstance(self.focused, Input)
+        if action == "back":
+            return self._can_go_back()
+        return True
+
+    def _can_go_back(self) -> bool:
+        list_hidden = self.has_class("-narrow") and self.has_class("-reading")
+        return bool(
+            self.reader.has_focus_within
+            or list_hidden
+            or self.filter_bar.value
+            or (self.focused is not None and self.focused is not self.article_list)
+        )
+
     def action_back(self) -> None:
-        """Esc: from the reader back to the list; in the list, clear the filter."""
-        if self.has_class("-reading") or self.reader.has_focus_within:
+        """Esc, one step back: reader → list, then a filter → cleared.
+
+        Decided by where the focus is, not by the ``-reading`` class: at wide
+        widths that class stays on while the list has focus, and Esc there
+        should clear the filter rather than do nothing visible.
+        """
+        list_hidden = self.has_class("-narrow") and self.has_class("-reading")
+        if self.reader.has_focus_within or list_hidden:
             self.remove_class("-reading")
-            self.article_list.focus()
+            self.set_focus(self.article_list)
         elif self.filter_bar.value:
             self.filter_bar.value = ""
-            self.article_list.focus()
+            self.set_focus(self.article_list)
+        else:
+            self.remove_class("-reading")
+            self.set_focus(self.article_list)
 
     def _update_header(self) -> None:
         self.query_one(HeaderLine).set_state(

@@ -1,11 +1,19 @@
 """The reading pane: one article as rendered Markdown, with find-in-article.
 
 Textual's ``Markdown`` widget builds a widget per block and takes seconds on a
-200 KB article; Rich's ``Markdown`` renders the same text in a fraction of that.
-So a thread worker loads the body, converts it and renders it with Rich to
-lines at the pane's width, and :class:`ArticleView` (a Line-API ScrollView)
-only crops the ready lines. Opening never blocks the UI; a width change
-re-renders in the same worker group, which cancels the stale render.
+200 KB article; Rich's ``Markdown`` renders the same text in a fraction of that,
+but still ~100 ms for the largest real articles. So a thread worker loads the
+body, converts it and renders it with Rich to lines at the pane's width, and
+:class:`ArticleView` (a Line-API ScrollView) only crops the ready lines.
+
+Opening is progressive: the worker splits the Markdown at top-level block
+boundaries (:func:`split_markdown`), renders and shows the first screenful at
+once, then renders the rest chunk by chunk (checking for cancellation between
+chunks, so paging through articles never waits on a stale render) and swaps
+the whole article in without moving the scroll position. Rendered articles are
+kept in an LRU keyed by (path, mtime, width, theme), so going back and forth
+with n/p or re-opening is instant; a width change re-renders once the resize
+settles.
 """
 
 from __future__ import annotations
@@ -16,12 +24,14 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.rule import Rule
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme as RichTheme
 from textual import events, on, work
@@ -54,15 +64,52 @@ _RICH_STYLES = {
     "markdown.hr": "dim",
 }
 _MIN_WIDTH = 20
+_NO_TEXT = "*This article has no text.*"
+#: About the most lines a pane shows: the painted-line memo holds a few screens.
+_PAINTED_LINES = 200
+#: The first chunk holds at least this many characters of Markdown (and about a
+#: screenful: see :meth:`Reader._head_chars`); it is rendered and shown first.
+HEAD_MIN_CHARS = 1_000
+#: Later chunks: big enough that Rich's per-render overhead (~2 ms) stays small,
+#: small enough (~60 ms of rendering) that a cancelled render stops promptly.
+CHUNK_CHARS = 16_000
+#: Seconds a width must hold still before the article is re-rendered at it.
+RESIZE_SETTLE = 0.1
+
+#: A fence opener: up to 3 spaces, then ``` or ~~~ (3 or more).
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+#: A thematic break: Rich puts no blank line after one, so never split there.
+_HR = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+#: A line that may continue the block above it across a blank line (indented
+#: code or list content, another list item, a quote, a table row, raw HTML).
+_CONTINUES = re.compile(r"[ \t]|[-*+>|<]|\d{1,9}[.)]")
+#: Raw HTML blocks that run across blank lines until their closer (CommonMark
+#: kinds 1 and 2); :mod:`tui.core.convert` never emits them, other callers may.
+_HTML_OPEN = re.compile(r" {0,3}<(?:(script|pre|style|textarea)(?:[\s>]|$)|(!--))", re.I)
+#: A link reference definition: links resolve across the whole document, so a
+#: document with one is never split.
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:", re.M)
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """An article rendered at one width: the lines and their plain text (for find)."""
+    """An article rendered at one width: the lines and their plain text (for find).
+
+    ``complete`` is False for the first screenful shown while the rest renders.
+    """
 
     strips: list[Strip]
     plain: list[str]
     width: int
+    complete: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article body converted once: Markdown to render, plain text for statistics."""
+
+    markdown: str
+    text: str
 
 
 def article_header(article: Article) -> Group:
@@ -85,13 +132,61 @@ def format_date(date: datetime) -> str:
     return date.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def render_article(article: Article, markdown: str | None, width: int) -> Rendered:
-    """Render header and body to lines at ``width`` (thread-safe: a private Console).
+def split_markdown(markdown: str, first: int, rest: int = CHUNK_CHARS) -> list[str]:
+    """Split ``markdown`` into chunks that render, joined by one blank line, as the whole.
 
-    ``markdown`` None renders the header with a loading line under it.
+    A chunk ends at a blank line between two top-level blocks once it holds
+    ``first`` (then ``rest``) characters: never inside a code fence, and never
+    where the next line could continue a list, quote, table, indented code or
+    HTML block, nor after a thematic break (Rich puts no blank line after it).
+    Text without such a boundary stays one chunk, which is always correct.
     """
-    width = max(_MIN_WIDTH, width)
-    console = Console(
+    if _REFERENCE.search(markdown):
+        return [markdown]
+    lines = markdown.split("\n")
+    chunks: list[str] = []
+    start = size = 0
+    target = first
+    fence = ""  # the open code fence, if any
+    html_end = ""  # what closes the open raw HTML block, if any
+    previous = ""  # the last non-blank line
+    for index, line in enumerate(lines):
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+        elif html_end:
+            if html_end in line.lower():
+                html_end = ""
+        elif match := _FENCE.match(line):
+            opener = match.group(1)
+            if not (opener[0] == "`" and "`" in line[match.end() :]):
+                fence = opener
+        elif match := _HTML_OPEN.match(line):
+            closer = "-->" if match.group(2) else f"</{match.group(1).lower()}>"
+            if closer not in line[match.end() :].lower():
+                html_end = closer
+        elif (
+            size >= target
+            and not line.strip()
+            and index + 1 < len(lines)
+            and lines[index + 1]
+            and not _CONTINUES.match(lines[index + 1])
+            and not _HR.match(previous)
+        ):
+            chunks.append("\n".join(lines[start:index]))
+            start, size, target = index + 1, 0, rest
+            continue
+        size += len(line) + 1
+        if line.strip():
+            previous = line
+    chunks.append("\n".join(lines[start:]))
+    return chunks
+
+
+def _console(width: int) -> Console:
+    """A private Console per render (Console is not thread-safe)."""
+    return Console(
         file=io.StringIO(),
         width=width,
         color_system="truecolor",
@@ -99,21 +194,46 @@ def render_article(article: Article, markdown: str | None, width: int) -> Render
         legacy_windows=False,
         theme=RichTheme(_RICH_STYLES),
     )
-    body = (
-        Text("Loading…", style="dim italic")
-        if markdown is None
-        else Markdown(markdown, hyperlinks=False)
-    )
-    lines = console.render_lines(
-        Group(article_header(article), body),
-        console.options.update_width(width),
-        pad=False,
-    )
+
+
+def render_header(console: Console, article: Article) -> list[Strip]:
+    """The article header as lines."""
+    lines = console.render_lines(article_header(article), console.options, pad=False)
+    return [Strip(line) for line in lines]
+
+
+def render_markdown(console: Console, markdown: str) -> list[Strip]:
+    """One Markdown chunk as lines, without the empty lines Rich leaves at its end."""
+    lines = console.render_lines(Markdown(markdown, hyperlinks=False), console.options, pad=False)
     strips = [Strip(line) for line in lines]
-    # Drop trailing blank lines Markdown leaves behind.
-    while strips and not strips[-1].text.strip():
+    while strips and not strips[-1].text:
         strips.pop()
-    return Rendered(strips, [strip.text for strip in strips], width)
+    return strips
+
+
+def _finish(strips: list[Strip], width: int, *, complete: bool = True) -> Rendered:
+    """Package lines, dropping trailing blank lines Markdown leaves behind."""
+    end = len(strips)
+    while end and not strips[end - 1].text.strip():
+        end -= 1
+    kept = strips[:end]
+    return Rendered(kept, [strip.text for strip in kept], width, complete)
+
+
+def render_article(article: Article, markdown: str | None, width: int) -> Rendered:
+    """Render header and body to lines at ``width`` in one go (thread-safe).
+
+    ``markdown`` None renders the header with a loading line under it.
+    """
+    width = max(_MIN_WIDTH, width)
+    console = _console(width)
+    strips = render_header(console, article)
+    if markdown is None:
+        loading = Text("Loading…", style="dim italic")
+        strips += [Strip(line) for line in console.render_lines(loading, pad=False)]
+    else:
+        strips += render_markdown(console, markdown)
+    return _finish(strips, width)
 
 
 def message_lines(message: str, width: int) -> Rendered:
@@ -122,6 +242,47 @@ def message_lines(message: str, width: int) -> Rendered:
     console = Console(file=io.StringIO(), width=max(_MIN_WIDTH, width), force_terminal=True)
     strips = [Strip(line) for line in console.render_lines(text, pad=False)]
     return Rendered(strips, [s.text for s in strips], width)
+
+
+CacheKey = tuple[str, float, int, str]
+
+
+class RenderCache:
+    """An LRU of rendered articles, bounded by entries and by total lines.
+
+    The line bound matters beyond memory: every cached line is ~10 objects the
+    garbage collector walks, and a full collection over 60,000 lines costs
+    longer than an article takes to open.
+    """
+
+    def __init__(self, max_entries: int = 16, max_lines: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self.max_lines = max_lines
+        self._entries: OrderedDict[CacheKey, tuple[Rendered, Source]] = OrderedDict()
+        self._lines = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: CacheKey) -> tuple[Rendered, Source] | None:
+        """The entry for ``key`` (now the most recent), or None."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: CacheKey, rendered: Rendered, source: Source) -> None:
+        """Keep ``rendered``; drop the least recently used entries over the bounds."""
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._lines -= len(old[0].strips)
+        self._entries[key] = (rendered, source)
+        self._lines += len(rendered.strips)
+        while len(self._entries) > 1 and (
+            len(self._entries) > self.max_entries or self._lines > self.max_lines
+        ):
+            _, (dropped, _) = self._entries.popitem(last=False)
+            self._lines -= len(dropped.strips)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -152,17 +313,51 @@ class ArticleView(ScrollView, can_focus=True):
         #: (line, start cell, end cell) of each find match, in reading order.
         self.matches: list[tuple[int, int, int]] = []
         self.match_index = -1
+        #: Match numbers by line, so painting a line never scans every match.
+        self._matches_by_line: dict[int, list[int]] = {}
+        #: G was pressed on a partial render: follow the end when the rest arrives.
+        self._end_pending = False
+        #: Lines as last painted, by (line, scroll x, width, style): scrolling by a
+        #: line repaints one new line, not the screen. Cleared when lines or marks change.
+        self._painted: dict[tuple[int, int, int, Style], Strip] = {}
 
-    def set_rendered(self, rendered: Rendered, *, keep_position: bool = False) -> None:
-        """Swap in new lines; keep the relative scroll position on re-render."""
+    @property
+    def rendered(self) -> Rendered:
+        """The lines shown."""
+        return self._rendered
+
+    def set_rendered(
+        self, rendered: Rendered, *, keep_position: bool = False, keep_line: bool = False
+    ) -> None:
+        """Swap in new lines.
+
+        ``keep_position`` keeps the relative position (a re-render at another
+        width reflows everything); ``keep_line`` keeps the absolute line (the
+        full article replacing its first screenful, whose lines it starts with).
+        Find marks are cleared: the caller re-runs the search on the new lines.
+        """
         old_height = max(1, len(self._rendered.strips))
-        fraction = self.scroll_y / old_height if keep_position else 0.0
+        if keep_line:
+            y = int(self.scroll_y)
+        elif keep_position:
+            y = int(self.scroll_y / old_height * len(rendered.strips))
+        else:
+            y = 0
+        follow_end = keep_line and self._end_pending and self.scroll_y >= self.max_scroll_y
+        self._end_pending = self._end_pending and not rendered.complete
         self._rendered = rendered
-        self.matches = []
-        self.match_index = -1
+        self._set_matches([])
         self.virtual_size = Size(rendered.width, len(rendered.strips))
-        self.scroll_to(y=int(fraction * len(rendered.strips)), animate=False, immediate=True)
+        if follow_end:
+            self.scroll_end(animate=False, immediate=True)
+        else:
+            self.scroll_to(y=y, animate=False, immediate=True)
         self.refresh()
+
+    def action_scroll_end(self) -> None:
+        """Go to the end, and stay there if the rest of the article is still coming."""
+        self._end_pending = not self._rendered.complete
+        super().action_scroll_end()
 
     @property
     def plain_lines(self) -> list[str]:
@@ -174,27 +369,55 @@ class ArticleView(ScrollView, can_focus=True):
         """The width lines should be rendered at."""
         return self.scrollable_content_region.width
 
-    def find(self, query: str) -> int:
-        """Mark every case-insensitive occurrence of ``query``; return the count."""
-        self.matches = []
+    def _set_matches(self, matches: list[tuple[int, int, int]]) -> None:
+        self._painted.clear()
+        self.matches = matches
         self.match_index = -1
+        by_line: dict[int, list[int]] = {}
+        for number, (line, _, _) in enumerate(matches):
+            by_line.setdefault(line, []).append(number)
+        self._matches_by_line = by_line
+
+    @property
+    def current_match(self) -> tuple[int, int, int] | None:
+        """The (line, start cell, end cell) of the current find match, if any."""
+        if 0 <= self.match_index < len(self.matches):
+            return self.matches[self.match_index]
+        return None
+
+    def find(
+        self, query: str, *, scroll: bool = True, prefer: tuple[int, int, int] | None = None
+    ) -> int:
+        """Mark every case-insensitive occurrence of ``query``; return the count.
+
+        The current match is ``prefer`` when it is among the matches (new lines
+        swapped in under an open find keep the user's place), else the first
+        from the top of the view; ``scroll`` brings it into view.
+        """
+        matches: list[tuple[int, int, int]] = []
         if query:
             pattern = re.compile(re.escape(query), re.IGNORECASE)
             for y, line in enumerate(self._rendered.plain):
                 for match in pattern.finditer(line):
-                    start = _cells(line[: match.start()])
-                    self.matches.append((y, start, start + _cells(match.group())))
-        if self.matches:
-            self.match_index = self._first_match_from(int(self.scroll_y))
-            self._scroll_to_match()
+                    start = cell_len(line[: match.start()])
+                    matches.append((y, start, start + cell_len(match.group())))
+        self._set_matches(matches)
+        if matches:
+            if prefer is not None and prefer in matches:
+                self.match_index = matches.index(prefer)
+            else:
+                self.match_index = self._first_match_from(int(self.scroll_y))
+            if scroll:
+                self._scroll_to_match()
         self.refresh()
-        return len(self.matches)
+        return len(matches)
 
     def next_match(self, step: int = 1) -> None:
         """Move to the next (or with ``step=-1`` the previous) match, wrapping."""
         if not self.matches:
             return
         self.match_index = (self.match_index + step) % len(self.matches)
+        self._painted.clear()
         self._scroll_to_match()
         self.refresh()
 
@@ -211,7 +434,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, line - height // 3), animate=False)
 
     def render_line(self, y: int) -> Strip:
-        """Crop the ready line; paint find matches over it."""
+        """Crop the ready line; paint find matches over it (visible lines only)."""
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
@@ -219,38 +442,34 @@ class ArticleView(ScrollView, can_focus=True):
         strips = self._rendered.strips
         if index >= len(strips):
             return Strip.blank(width, base)
-        strip = strips[index]
-        if self.matches:
-            strip = self._highlight(index, strip)
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+        key = (index, scroll_x, width, base)
+        painted = self._painted.get(key)
+        if painted is None:
+            strip = strips[index]
+            numbers = self._matches_by_line.get(index)
+            if numbers:
+                strip = self._highlight(strip, numbers)
+            painted = strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+            if len(self._painted) > 4 * _PAINTED_LINES:
+                self._painted.clear()
+            self._painted[key] = painted
+        return painted
 
-    def _highlight(self, index: int, strip: Strip) -> Strip:
-        spans = [
-            (start, end, n == self.match_index)
-            for n, (line, start, end) in enumerate(self.matches)
-            if line == index
-        ]
-        if not spans:
-            return strip
+    def _highlight(self, strip: Strip, numbers: list[int]) -> Strip:
         match_style = self.get_component_rich_style("articleview--match")
         current_style = self.get_component_rich_style("articleview--match-current")
         cuts: list[int] = []
-        for start, end, _ in spans:
+        for number in numbers:
+            _, start, end = self.matches[number]
             cuts += [start, end]
         pieces = strip.divide([*cuts, strip.cell_length])
         out: list[Segment] = list(pieces[0])
-        for n, (_, _, current) in enumerate(spans):
-            style = current_style if current else match_style
+        for n, number in enumerate(numbers):
+            style = current_style if number == self.match_index else match_style
             out += Segment.apply_style(list(pieces[2 * n + 1]), post_style=style)
             if 2 * n + 2 < len(pieces):
                 out += list(pieces[2 * n + 2])
         return Strip(out)
-
-
-def _cells(text: str) -> int:
-    from rich.cells import cell_len
-
-    return cell_len(text)
 
 
 class FindBar(Horizontal):
@@ -330,8 +549,16 @@ class FindBar(Horizontal):
         self.post_message(self.Closed())
 
 
+Position = Literal["top", "line", "fraction"]
+
+
 class Reader(Vertical):
-    """The reading pane: loads and renders an article in a worker, then shows it."""
+    """The reading pane: loads and renders an article in a worker, then shows it.
+
+    State for callers and the benchmark: ``loading_article`` is True from
+    :meth:`open` until the first screen of the body shows (``last_open_seconds``),
+    ``rendering_article`` until the whole article is in (``last_full_seconds``).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "find", "Find", id="reader.find"),
@@ -351,11 +578,18 @@ class Reader(Vertical):
         self._token = 0
         #: The article shown (or loading), None while the pane is empty.
         self.article: Article | None = None
-        self._markdown_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
+        #: Rendered articles by (path, mtime, width, theme).
+        self.cache = RenderCache()
+        #: Converted bodies by (path, mtime), so a width change skips the conversion.
+        self._sources: OrderedDict[tuple[str, float], Source] = OrderedDict()
         self._resize_timer: Timer | None = None
-        #: Seconds from :meth:`open` to lines ready, for the last article (bench).
+        self._started = 0.0
+        #: Seconds from :meth:`open` to the first screen of the body shown (bench).
         self.last_open_seconds: float | None = None
+        #: Seconds from :meth:`open` to the whole article rendered (bench).
+        self.last_full_seconds: float | None = None
         self.loading_article = False
+        self.rendering_article = False
         self.empty_message = "Select an article and press Enter to read it."
 
     def compose(self) -> ComposeResult:
@@ -377,23 +611,50 @@ class Reader(Vertical):
     def _width(self) -> int:
         return max(_MIN_WIDTH, self.view.content_width)
 
+    def _head_chars(self, width: int) -> int:
+        """Markdown characters for about one screenful (CJK fills it with half)."""
+        height = self.view.scrollable_content_region.height
+        return max(HEAD_MIN_CHARS, width * height * 3 // 4)
+
+    def cache_key(self, article: Article, width: int) -> CacheKey:
+        """What a rendering depends on: the file's version, the width and the theme."""
+        return (str(article.path), article.mtime, width, self.app.theme)
+
     def open(self, article: Article) -> None:
-        """Show ``article``: header at once, body when the worker has rendered it."""
+        """Show ``article``: from the cache at once, else the header, then its first
+        screen, then the whole, as the worker renders them."""
         self._token += 1
         self.article = article
-        self.loading_article = True
-        self.last_open_seconds = None
+        self._started = time.perf_counter()
         width = self._width()
-        cached = self._markdown_cache.get(id(article))
+        cached = self.cache.get(self.cache_key(article, width))
+        if cached is not None:
+            rendered, source = cached
+            self.workers.cancel_group(self, "reader")  # a stale render stops early
+            self.loading_article = self.rendering_article = False
+            self._swap(rendered, "top")
+            self.last_open_seconds = self.last_full_seconds = time.perf_counter() - self._started
+            self.post_message(self.Loaded(article, source.text, self.last_open_seconds))
+            return
+        self.loading_article = self.rendering_article = True
+        self.last_open_seconds = self.last_full_seconds = None
         self.view.set_rendered(render_article(article, None, width))
-        self._load_and_render(article, width, self._token, time.perf_counter(), cached, False)
+        self._start(article, width, progressive=True, position="top")
 
     def clear(self) -> None:
         """Forget the article (the directory changed or it vanished)."""
         self._token += 1
+        self.workers.cancel_group(self, "reader")
         self.article = None
-        self.loading_article = False
+        self.loading_article = self.rendering_article = False
         self._show_empty()
+
+    def _start(
+        self, article: Article, width: int, *, progressive: bool, position: Position
+    ) -> None:
+        source = self._sources.get((str(article.path), article.mtime))
+        head = self._head_chars(width) if progressive else 0
+        self._load_and_render(article, width, self._token, source, head, position)
 
     @work(
         thread=True,
@@ -407,69 +668,109 @@ class Reader(Vertical):
         article: Article,
         width: int,
         token: int,
-        started: float,
-        cached: tuple[str, str] | None,
-        keep_position: bool,
+        source: Source | None,
+        head_chars: int,
+        position: Position,
     ) -> None:
+        """Load, convert and render off the UI thread; ``head_chars`` 0 renders all at once."""
         worker = get_current_worker()
-        if cached is None:
-            body = load_body(article)
+        body = ""
+        if source is None:
+            body = load_body(article) or ""
             if worker.is_cancelled:
                 return
-            cached = (html_to_markdown(body or ""), html_to_text(body or ""))
+            markdown = html_to_markdown(body)
+        else:
+            markdown = source.markdown
         if worker.is_cancelled:
             return
-        markdown = cached[0]
-        if not markdown.strip():
-            markdown = "*This article has no text.*"
-        rendered = render_article(article, markdown, width)
+        console = _console(width)
+        strips = render_header(console, article)
+        shown = markdown if markdown.strip() else _NO_TEXT
+        chunks = split_markdown(shown, head_chars) if head_chars else [shown]
+        strips += render_markdown(console, chunks[0])
+        if len(chunks) > 1:
+            if worker.is_cancelled:
+                return
+            head = _finish(strips, width, complete=False)
+            self.app.call_from_thread(self._show, token, head, None, position)
+            position = "line"
+        if source is None:
+            source = Source(markdown, html_to_text(body))
+        for chunk in chunks[1:]:
+            if worker.is_cancelled:
+                return
+            time.sleep(0)  # let the UI thread have the GIL between chunks
+            strips.append(Strip([], 0))
+            strips += render_markdown(console, chunk)
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(
-            self._show, article, token, rendered, cached, started, keep_position
-        )
+        self.app.call_from_thread(self._show, token, _finish(strips, width), source, position)
 
     def _show(
-        self,
-        article: Article,
-        token: int,
-        rendered: Rendered,
-        cached: tuple[str, str],
-        started: float,
-        keep_position: bool,
+        self, token: int, rendered: Rendered, source: Source | None, position: Position
     ) -> None:
-        if token != self._token:
+        """Swap in lines from the worker (on the UI thread), unless superseded."""
+        if token != self._token or self.article is None:
             return  # a newer open or re-render superseded this one
-        self._markdown_cache[id(article)] = cached
-        self._markdown_cache.move_to_end(id(article))
-        while len(self._markdown_cache) > 16:
-            self._markdown_cache.popitem(last=False)
-        self.view.set_rendered(rendered, keep_position=keep_position)
+        article = self.article
+        self._swap(rendered, position)
+        now = time.perf_counter() - self._started
+        if self.loading_article:
+            self.loading_article = False
+            self.last_open_seconds = now
+        if source is None:
+            return
+        self._sources[(str(article.path), article.mtime)] = source
+        self._sources.move_to_end((str(article.path), article.mtime))
+        while len(self._sources) > 32:
+            self._sources.popitem(last=False)
+        self.cache.put(self.cache_key(article, rendered.width), rendered, source)
+        if self.rendering_article:
+            self.rendering_article = False
+            self.last_full_seconds = now
+            self.post_message(self.Loaded(article, source.text, self.last_open_seconds or now))
+
+    def _swap(self, rendered: Rendered, position: Position) -> None:
+        """Show ``rendered`` and re-apply an open find to it.
+
+        Swapping the whole article in for its first screen keeps the current
+        match (its lines are unchanged) and never scrolls; a fresh open does.
+        """
+        view = self.view
+        current = view.current_match if position == "line" else None
+        view.set_rendered(
+            rendered, keep_position=position == "fraction", keep_line=position == "line"
+        )
         find_bar = self.query_one(FindBar)
         if find_bar.has_class("-visible") and find_bar.input.value:
-            self._find(find_bar.input.value)
-        first = self.loading_article
-        self.loading_article = False
-        if first:
-            self.last_open_seconds = time.perf_counter() - started
-            self.post_message(self.Loaded(article, cached[1], self.last_open_seconds))
+            total = view.find(find_bar.input.value, scroll=position == "top", prefer=current)
+            find_bar.set_count(view.match_index + 1, total)
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-render at the new width, once the resizing settles."""
         if self._resize_timer is not None:
             self._resize_timer.stop()
-        self._resize_timer = self.set_timer(0.08, self._rerender)
+        self._resize_timer = self.set_timer(RESIZE_SETTLE, self._rerender)
 
     def _rerender(self) -> None:
         width = self._width()
         if self.article is None:
             self._show_empty()
             return
-        cached = self._markdown_cache.get(id(self.article))
-        if cached is None or self.view._rendered.width == width:
+        if self.view.rendered.width == width:
+            return
+        if self.loading_article or self.rendering_article:
+            # Still opening: start over at the new width (the open time runs on).
+            self._token += 1
+            self._start(self.article, width, progressive=self.loading_article, position="fraction")
+            return
+        cached = self.cache.get(self.cache_key(self.article, width))
+        if cached is not None:
+            self._swap(cached[0], "fraction")
             return
         self._token += 1
-        self._load_and_render(self.article, width, self._token, time.perf_counter(), cached, True)
+        self._start(self.article, width, progressive=False, position="fraction")
 
     def action_find(self) -> None:
         """Open the find box."""
@@ -498,4 +799,13 @@ class Reader(Vertical):
         self.view.focus()
 
 
-__all__ = ["ArticleView", "FindBar", "Reader", "Rendered", "render_article"]
+__all__ = [
+    "ArticleView",
+    "FindBar",
+    "Reader",
+    "RenderCache",
+    "Rendered",
+    "Source",
+    "render_article",
+    "split_markdown",
+]
