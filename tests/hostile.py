@@ -110,7 +110,7 @@ def make_hostile_seeds(root: Path, *, big: bool = True) -> dict[str, Expect]:
         )
     put(
         "esc-frontmatter.md",
-        front(f'title: "FM \\x1b]0;PWNED-FM\\x07 \\x1b[31mred"', "<p>\x1b]52;c;UFdORUQ=\x07</p>"),
+        front('title: "FM \\x1b]0;PWNED-FM\\x07 \\x1b[31mred"', "<p>\x1b]52;c;UFdORUQ=\x07</p>"),
         Expect(True, "FM"),
     )
     put(

@@ -72,7 +72,7 @@ def test_check_gives_every_unreadable_file_a_reason(
 
 
 def test_parsed_fields_and_bodies_are_clean(hostile: tuple[Path, dict[str, Expect]]) -> None:
-    root, expect = hostile
+    root, _ = hostile
     for article in scan(root):
         for value in (article.title, article.author, article.source, article.url, article.error):
             assert value is None or not CONTROL.search(value), (article.path, value)
