@@ -32,3 +32,18 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test (and every process it starts) gets its own cache, data and config directories.
+
+    newsdeck keeps its index, reading state and config under the user's platform
+    directories; a test must never read or write the real ones.
+    """
+    base = tmp_path_factory.mktemp("user")
+    for name in ("CACHE", "DATA", "CONFIG"):
+        monkeypatch.setenv(f"NEWSDECK_{name}_DIR", str(base / name.lower()))
+    monkeypatch.delenv("NEWSDECK_USER", raising=False)
