@@ -375,3 +375,195 @@ def test_update_applies_a_watcher_batch(seeds: Path) -> None:
         assert [p.relative_to(seeds).as_posix() for p in batch.removed] == ["sub/deep/c.md"]
         assert index.search("同步工具")
         assert index.count() == 3
+
+
+# --------------------------------------------------------------------------- text and folding
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+
+
+def test_plain_text_keeps_words_and_drops_markup() -> None:
+    html = (
+        "<style>p { color: red }</style><script>var secret = 1;</script><!-- hidden note -->"
+        "<p>经<b>济</b>增\n长</p><p>end.</p><p>Start&amp;go &lt;tag&gt; caf&eacute;</p>"
+        "<ul><li>one</li><li>two</li></ul><!-- unterminated"
+    )
+    text = index_module.plain_text(html)
+    assert "经济增长" in text  # inline tags and a source line break do not split CJK
+    assert "end. Start&go <tag> café" in text  # block tags separate words
+    assert "one two" in text
+    for gone in ("secret", "color", "hidden", "unterminated", "<p>", "<b>"):
+        assert gone not in text
+    assert "\n" not in text
+    long = index_module.plain_text("<p>" + "字" * (index_module.TEXT_CAP + 500) + "</p>")
+    assert len(long) == index_module.TEXT_CAP
+
+
+def test_fold_makes_simplified_bigrams() -> None:
+    assert index_module.fold("plain ascii") == "plain ascii"
+    tokens = index_module.fold("經濟增長 up 3%").split()
+    assert tokens == ["经济", "济增", "增长", "up", "3%"]
+    assert index_module.fold("疫苗").split() == ["疫苗"]
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_search_folds_script_case_diacritics_and_prefixes(seeds: Path) -> None:
+    write(seeds, "tw.md", feed("臺灣經濟", "<p>今年經濟增長放緩，市場觀望。</p>", 1641989710000))
+    write(seeds, "fr.md", feed("Le café", "<p>Un café crème à Montréal.</p>", 1641989711000))
+    with build(seeds) as index:
+        # Simplified query, Traditional article (and the Simplified one too).
+        titles = {h.article.title for h in index.search("经济增长")}
+        assert titles == {"臺灣經濟", "经济观察"}
+        assert [h.article.title for h in index.search("市场观望")] == ["臺灣經濟"]
+        assert [h.article.title for h in index.search("觀望")] == ["臺灣經濟"]
+        hit = index.search("市场观望")[0]
+        assert "市場觀望" in hit.snippet  # the snippet shows the article's own characters
+        assert [hit.snippet[a:b] for a, b in hit.highlights] == ["市場觀望"]
+        assert [h.article.title for h in index.search("montreal CAFE")] == ["Le café"]
+        assert [h.article.title for h in index.search("vacc")] == ["Markets rally"]  # prefix
+        assert index.search("accine") == []  # not from the middle of a word
+        assert index.search('"bank said growth"') == []  # a phrase keeps its order
+        assert index.search("...") == []  # no word at all
+
+
+def test_changed_and_unreadable_files_leave_no_stale_text(seeds: Path) -> None:
+    with build(seeds) as index:
+        assert index.search("rollout")
+        write(seeds, "sub/b.md", feed("Markets fall", "<p>Completely different words.</p>"))
+        (seeds / "a.md").write_bytes(b"\x00\x01\x02 not an article any more")
+        batch = index.update([seeds / "sub" / "b.md", seeds / "a.md"])
+        assert {a.relpath(seeds) for a in batch.changed} == {"sub/b.md", "a.md"}
+        assert index.search("rollout") == []
+        assert [h.article.title for h in index.search("completely different")] == ["Markets fall"]
+        assert index.search("疫苗研发") == []
+        # The contentless FTS table stays consistent: its integrity check passes.
+        index._conn.execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
+    with build(seeds) as index:
+        assert not any(index.reconcile())
+        assert [h.article.title for h in index.search("markets")] == ["Markets fall"]
+
+
+def test_snippets_are_one_plain_line(seeds: Path) -> None:
+    write(
+        seeds,
+        "ctl.md",
+        feed("Control", "<p>before\x1b[31m red \x07 [@click=quit]zebra[/] after</p>"),
+    )
+    with build(seeds) as index:
+        (hit,) = index.search("zebra")
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in hit.snippet)
+    assert "[@click=quit]zebra[/]" in hit.snippet
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["zebra"]
+
+
+# --------------------------------------------------------------------------- newsdeck list
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_json_is_the_same_with_and_without_an_index(
+    seeds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(seeds, ".hidden/x.md", feed("hidden", "<p>x</p>"))
+    os.symlink(seeds / "missing-target.md", seeds / "dangling.md")
+    plain = {cmd: run_cli(capsys, *cmd) for cmd in (("list", str(seeds), "--json"),)}
+    plain[("check", str(seeds))] = run_cli(capsys, "check", str(seeds))
+    assert not index_module.exists(seeds)
+    assert run_cli(capsys, "index", str(seeds), "--quiet")[0] == 0
+    for cmd, expected in plain.items():
+        assert run_cli(capsys, *cmd) == expected, cmd
+    # A file rewritten in place (the directory's mtime does not change) shows up.
+    target = seeds / "sub" / "b.md"
+    stat = target.stat()
+    target.write_text(feed("Markets rewritten", "<p>new</p>", 1641989703000), encoding="utf-8")
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    code, out, _ = run_cli(capsys, "list", str(seeds), "--json")
+    assert code == 0
+    assert "Markets rewritten" in out and "Markets rally" not in out
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real corpus is not beside the checkout")
+def test_real_corpus_list_and_search(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("list", str(REAL), "--json")
+    expected = run_cli(capsys, *args)
+    assert run_cli(capsys, "check", str(REAL))[0] in (0, 1)
+    check = run_cli(capsys, "check", str(REAL))
+    with build(REAL) as index:
+        assert index.notice is None
+        # A whole space-delimited piece of body text (it may mix scripts, digits and
+        # punctuation) is found again, in the article it came from.
+        rows = index._conn.execute(
+            "SELECT a.path, t.body FROM texts t JOIN articles a ON a.id = t.id "
+            "ORDER BY a.path LIMIT 60"
+        ).fetchall()
+        tried = 0
+        for rel, body in rows:
+            pieces = [p for p in body.split(" ") if 4 <= len(p) <= 16]
+            if not pieces:
+                continue
+            piece = pieces[len(pieces) // 2].replace('"', "")
+            found = {h.article.relpath(REAL) for h in index.search(f'"{piece}"', limit=300)}
+            assert rel in found, (rel, piece)
+            tried += 1
+        assert tried >= 30
+    assert run_cli(capsys, *args) == expected
+    assert run_cli(capsys, "check", str(REAL)) == check
+
+
+def test_list_leaves_a_mostly_new_directory_to_the_scan(
+    seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(seeds).close()
+    monkeypatch.setattr(index_module, "LIST_PARSE_LIMIT", 2)
+    for i in range(3):
+        write(seeds, f"drop/{i}.md", feed(f"Dropped {i}", "<p>x</p>", 1641989720000 + i))
+    assert list_articles(seeds) is None  # 3 new files > limit and > a quarter of 4
+    with Index(seeds) as index:
+        assert index.count() == 4  # nothing was parsed for the list
+    monkeypatch.setattr(index_module, "LIST_PARSE_LIMIT", 3)
+    listed = list_articles(seeds)
+    assert listed is not None
+    assert records(listed, seeds) == records(list(scan(seeds)), seeds)
+
+
+def test_common_words_rank_title_matches_first(
+    seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(5):
+        write(seeds, f"w/{i}.md", feed(f"Note {i}", "<p>the harbour was quiet</p>", 1641989730000))
+    write(seeds, "w/t.md", feed("Harbour news", "<p>a harbour story</p>", 1641989729000))
+    with build(seeds) as index:
+        few = index.search("harbour")
+        assert len(few) == 6 and few[0].article.title == "Harbour news"  # bm25 path
+        monkeypatch.setattr(index_module, "RANK_CAP", 4)
+        capped = index.search("harbour", limit=3)
+    # Only the newest RANK_CAP matches are ranked; the title match still leads.
+    assert capped[0].article.title == "Harbour news"
+    assert len(capped) == 3
+    assert all("harbour" in h.snippet.lower() for h in capped)
+    assert capped[0].score > capped[1].score
+
+
+def test_a_file_indexed_by_another_process_meanwhile_is_replaced_cleanly(seeds: Path) -> None:
+    # Two processes reconcile a new directory at once: each saw an empty index,
+    # so each writes every file; the second write must replace, not fail or duplicate.
+    with Index(seeds) as late:
+        stale_view = late.reconcile()
+        first = next(stale_view)  # walked while the index was still empty
+        assert first.total == 4
+        build(seeds).close()  # "another process" indexes everything now
+        assert sum(len(b.added) for b in stale_view) == 4
+        assert late.notice is None
+        late._conn.execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
+        assert [h.article.title for h in late.search("疫苗研发")] == ["疫苗研发进展"]
+        assert late.count() == 4

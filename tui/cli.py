@@ -134,9 +134,14 @@ def _scan_dir(root: Path) -> tuple[list[Article], list[Article]] | None:
     if problem:
         print(f"newsdeck: {problem}", file=sys.stderr)
         return None
+    from tui.core.index import list_articles
+
+    # A directory with an index (`newsdeck index` made one) is listed from it: only
+    # new and changed files are read. Same records, same order as scan().
+    articles = list_articles(root)
     good: list[Article] = []
     bad: list[Article] = []
-    for article in scan(root):
+    for article in scan(root) if articles is None else articles:
         (good if article.ok else bad).append(article)
     return good, bad
 

@@ -4,8 +4,22 @@ Why: re-parsing 100,000 files on every start is too slow, and full-text search
 needs an inverted index. The database lives under the user cache directory
 (never inside the seeds directory, which stays read-only to newsdeck) and holds,
 per file, the header fields of its :class:`Article`, its size and mtime (to
-detect changes without reading it), and its plain text in an FTS5 trigram table
-(substring search that works for Chinese without a word segmenter).
+detect changes without reading it), its plain text (for snippets) and an FTS5
+word index of that text.
+
+The FTS5 table uses the ``unicode61`` tokenizer (words, case and diacritics
+folded), but runs of CJK characters are first rewritten as overlapping
+character *bigrams* (``经济增长`` -> ``经济 济增 增长``) and folded from
+Traditional to Simplified, so a Chinese query is a phrase of bigrams: an exact
+substring match that needs no word segmenter, two-character words included, and
+Simplified queries find Traditional articles. Why not the trigram tokenizer: it
+indexes every character of English text too (about 3x the tokens of words, so
+builds were 4x slower and a common English word meant intersecting huge
+position lists; 400 ms queries at 100,000 articles). The cost: Latin words match
+by word prefix (``vacc`` finds ``vaccines``) but not from the middle of a word,
+and a single CJK character is only found where it starts a bigram (or stands
+alone), not at the end of a run. The text is stored once in ``texts``; the FTS
+table is contentless, so nothing is stored twice.
 
 Robustness: a database that is corrupt, from another schema version or for
 another directory is deleted and rebuilt; one that stays locked is replaced by a
@@ -19,26 +33,33 @@ Nothing here imports Textual.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 from tui.core.article import Article
-from tui.core.scan import Skipped, iter_files
+from tui.core.chinese import t2s_map, to_simplified
+from tui.core.scan import Skipped, iter_files, walk
 
 #: Bump whenever the tables change: an index with another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Index at most this many characters of a body: a few bodies are hundreds of KB
+#: of tables and lists; their first 64 KiB of text is what a search needs.
+TEXT_CAP = 65_536
+#: ``newsdeck list`` leaves more new or changed files than this (and over a quarter
+#: of the index) to a plain header scan rather than indexing them on the spot.
+LIST_PARSE_LIMIT = 2000
 #: Rows written per transaction: big enough to amortise the commit, short enough
 #: that another process waiting for the write lock is not starved.
 BATCH_SIZE = 1000
@@ -48,13 +69,11 @@ POOL_THRESHOLD = 1500
 CHUNK = 48
 #: How long a writer waits for another process's transaction (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
-#: Rank at most this many FTS matches with bm25 (the newest rows first): ranking
-#: every match of a very common word in 100,000 articles would take seconds.
-RANK_CAP = 1000
-#: Marks the match inside snippets; control characters never occur in article text.
-_HL_OPEN, _HL_CLOSE = "\x02", "\x03"
-_SNIPPET_TOKENS = 64  # trigram tokens are characters
-_SNIPPET_CHARS = 36  # each side of a match, for the short-query fallback
+#: A query with fewer matches is ranked by bm25; one with more (a common word)
+#: ranks only its newest this-many matches, by title hits (see Index.search).
+RANK_CAP = 200
+_SNIPPET_CHARS = 36  # each side of the first match
+_CANDIDATES = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
 _SKIPPED_MTIME = -1.0  # mtime of rows that stand for a Skipped entry (not a file)
 
 _SCHEMA = f"""
@@ -79,7 +98,11 @@ CREATE TABLE IF NOT EXISTS articles (
     encoding TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_date ON articles (date_ts DESC);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize='trigram');
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, body, content='', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO fts (fts, rank) VALUES ('crisismerge', 64);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -193,6 +216,9 @@ class Index:
         self._lock = threading.RLock()
         self._private = False
         self._writable = True
+        #: (relative path, path) of every entry in walk order, as the last
+        #: :meth:`reconcile` found them.
+        self.walked: list[tuple[str, Path]] = []
         self._conn = self._open()
 
     # ----------------------------------------------------------------- opening
@@ -229,7 +255,17 @@ class Index:
 
     def _validate(self, conn: sqlite3.Connection) -> str | None:
         """Set the pragmas and return why the database is unusable, or None."""
-        conn.execute("PRAGMA journal_mode = WAL")
+        for attempt in range(40):
+            # Switching a brand-new file to WAL while another process does the
+            # same can fail at once with "locked" (no busy wait there): retry
+            # while the file is new; a lock on an established index is real.
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc) or attempt == 39 or _file_size(self.path) > 0:
+                    raise
+                time.sleep(0.05)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA cache_size = -65536")
@@ -256,7 +292,8 @@ class Index:
             return "the index belongs to another directory"
         # Touch every table so a damaged schema shows up now, not mid-use.
         conn.execute("SELECT id FROM articles LIMIT 1").fetchall()
-        conn.execute("SELECT rowid FROM fts LIMIT 1").fetchall()
+        conn.execute("SELECT id FROM texts LIMIT 1").fetchall()
+        conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'x' LIMIT 1").fetchall()
         return None
 
     def _rebuild(self, why: str) -> sqlite3.Connection:
@@ -345,10 +382,20 @@ class Index:
             try:
                 cursor = self._conn.execute(sql)
                 while rows := cursor.fetchmany(size):
-                    yield [_article(prefix, row) for row in rows]
+                    with _gc_paused():
+                        batch = _articles(prefix, rows)
+                    yield batch
                     size = batch_size
             except sqlite3.DatabaseError as exc:
                 self._recover(exc)
+
+    def _all_rows(self) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._conn.execute(f"SELECT {_COLUMNS} FROM articles").fetchall()
+            except sqlite3.DatabaseError as exc:
+                self._recover(exc)
+                return []
 
     def known(self) -> dict[str, tuple[int, float]]:
         """Relative path -> (size, mtime) of every indexed entry."""
@@ -365,35 +412,73 @@ class Index:
         first batch lists removals (and comes at once); then parsed files follow
         in batches of :data:`BATCH_SIZE`, each written in one transaction.
         """
+        yield from self._reconcile_safely(workers, None)
+
+    def _reconcile_safely(
+        self, workers: int | None, known: dict[str, tuple[int, float]] | None
+    ) -> Generator[Batch, None, None]:
         try:
-            yield from self._reconcile(workers)
+            yield from self._reconcile(workers, known)
         except sqlite3.DatabaseError as exc:
             with self._lock:
                 self._recover(exc)
-            yield from self._reconcile(workers)
+            yield from self._reconcile(workers, None)
 
-    def _reconcile(self, workers: int | None) -> Iterator[Batch]:
-        known = self.known()
+    def _reconcile(
+        self, workers: int | None, known: dict[str, tuple[int, float]] | None
+    ) -> Iterator[Batch]:
+        if known is None:
+            known = self.known()
+        if not known:
+            # A from-scratch build: the index is a cache that a crash would only
+            # make us rebuild, so skip the fsyncs (restored when done).
+            self._pragma("synchronous = OFF")
+        try:
+            yield from self._reconcile_with(known, workers)
+        finally:
+            if not known:
+                self._pragma("synchronous = NORMAL")
+
+    def _pragma(self, setting: str) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.execute(f"PRAGMA {setting}")
+
+    def _reconcile_with(
+        self, known: dict[str, tuple[int, float]], workers: int | None
+    ) -> Iterator[Batch]:
         todo: list[Path] = []
         skipped: list[Article] = []
-        seen: set[str] = set()
-        for item in iter_files(self.root):
-            rel = self._rel(item.path if isinstance(item, Skipped) else item)
-            seen.add(rel)
+        order: list[tuple[str, Path]] = []  # every entry in walk order, for list_articles()
+        self.walked = order
+        prefix = self._prefix()
+        cut = len(prefix) if os.sep == "/" else -1
+        stat = os.stat
+        for item in walk(self.root):
             if isinstance(item, Skipped):
+                rel = self._rel(item.path)
+                order.append((rel, item.path))
                 if rel not in known or known[rel][1] != _SKIPPED_MTIME:
                     skipped.append(Article(path=item.path, error=item.reason))
                 continue
-            stamp = _stamp(item)
-            if stamp is None or known.get(rel) != stamp:
-                todo.append(item)
+            path, text = item
+            # String slicing, not pathlib: this loop runs once per file on every start.
+            rel = text[cut:] if cut > 0 and text.startswith(prefix) else self._rel(path)
+            order.append((rel, path))
+            try:
+                st = stat(text)
+            except OSError:
+                todo.append(path)
+                continue
+            if known.get(rel) != (st.st_size, st.st_mtime):
+                todo.append(path)
+        seen = {rel for rel, _ in order}
         removed = [rel for rel in known if rel not in seen]
         first = Batch(total=len(todo))
         if removed:
             self._delete(removed)
             first.removed = [self.root / rel for rel in removed]
         if skipped:
-            self._write([(a, None) for a in skipped])
+            self._write([(a, None, None) for a in skipped])
             for article in skipped:
                 (first.changed if self._rel(article.path) in known else first.added).append(article)
         yield first
@@ -402,7 +487,7 @@ class Index:
             self._write(chunk)
             done += len(chunk)
             batch = Batch(done=done, total=len(todo))
-            for article, _text in chunk:
+            for article, _text, _folded in chunk:
                 (batch.changed if self._rel(article.path) in known else batch.added).append(article)
             yield batch
 
@@ -440,7 +525,7 @@ class Index:
         results = list(self._extract_all(todo, None))
         for chunk in _batched(iter(results), BATCH_SIZE):
             self._write(chunk)
-        for article, _text in results:
+        for article, _text, _folded in results:
             (batch.changed if self._rel(article.path) in known else batch.added).append(article)
         return batch
 
@@ -452,9 +537,7 @@ class Index:
         rel = text[len(prefix) :] if inside else os.path.relpath(text, self.root)
         return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
-    def _extract_all(
-        self, paths: Sequence[Path], workers: int | None
-    ) -> Iterator[tuple[Article, str | None]]:
+    def _extract_all(self, paths: Sequence[Path], workers: int | None) -> Iterator[_Extracted]:
         """Parse files and extract their text, in a process pool when there are many."""
         if workers is None:
             workers = min(os.cpu_count() or 1, 4)
@@ -462,12 +545,18 @@ class Index:
             for path in paths:
                 yield _extract(path)
             return
+        import multiprocessing  # here: `newsdeck list` imports this module and needs no pool
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         chunks = [list(paths[i : i + CHUNK]) for i in range(0, len(paths), CHUNK)]
         given = 0  # chunks already yielded: a broken pool resumes from here, in-process
         try:
             ctx = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                window = workers * 4  # bounded read-ahead: results wait for the writer
+                # Bounded read-ahead, but more than one write batch: the workers
+                # keep parsing while this process writes a transaction.
+                window = max(workers * 4, 2 * BATCH_SIZE // CHUNK)
                 pending = [pool.submit(_extract_many, c) for c in chunks[:window]]
                 while pending:
                     results = pending.pop(0).result()
@@ -482,43 +571,81 @@ class Index:
             for chunk in chunks[given:]:
                 yield from _extract_many(chunk)
 
-    def _write(self, rows: Sequence[tuple[Article, str | None]]) -> None:
-        """Upsert header rows and their text in one transaction."""
+    def _write(self, rows: Sequence[_Extracted]) -> None:
+        """Upsert header rows, their text and its index entries in one transaction.
+
+        Entries these paths already have are removed first, inside the transaction
+        (another process may have indexed them since we looked).
+        """
         if not self._writable:
             return
-        records = [self._record(a) for a, _ in rows]
-        texts = [(a.title, text, rec[0]) for (a, text), rec in zip(rows, records, strict=True)]
-        texts = [t for t, (a, _) in zip(texts, rows, strict=True) if a.ok]
-        with self._lock:
-            self._transaction(
-                lambda c: (
-                    c.executemany(
-                        "DELETE FROM fts WHERE rowid IN (SELECT id FROM articles WHERE path = ?)",
-                        [(r[0],) for r in records],
-                    ),
-                    c.executemany(_UPSERT, records),
-                    c.executemany(
-                        "INSERT INTO fts (rowid, title, body) "
-                        "SELECT id, ?, ? FROM articles WHERE path = ?",
-                        texts,
-                    ),
-                )
+        records = [self._record(a) for a, _, _ in rows]
+        stale = [rec[0] for rec in records]
+        texts: list[tuple[str, str]] = []
+        entries: list[tuple[str, str, str]] = []
+        for (article, text, folded), rec in zip(rows, records, strict=True):
+            if article.ok and text is not None:
+                texts.append((text, rec[0]))
+                entries.append((fold(article.title), text if folded is None else folded, rec[0]))
+
+        def body(c: sqlite3.Connection) -> None:
+            self._unindex(c, stale)
+            c.executemany(_UPSERT, records)
+            if not texts:
+                return
+            # Plain VALUES with the row ids: `INSERT INTO fts ... SELECT` costs FTS5 twice as much.
+            ids = self._ids(c, [rel for _, rel in texts])
+            c.executemany(
+                "INSERT INTO texts (id, body) VALUES (?, ?)", [(ids[r], t) for t, r in texts]
             )
+            c.executemany(
+                "INSERT INTO fts (rowid, title, body) VALUES (?, ?, ?)",
+                [(ids[r], title, folded) for title, folded, r in entries],
+            )
+
+        with self._lock:
+            self._transaction(body)
+
+    @staticmethod
+    def _ids(c: sqlite3.Connection, rels: list[str]) -> dict[str, int]:
+        """Row ids of these paths (500 at a time: SQLite caps the parameters)."""
+        out: dict[str, int] = {}
+        for i in range(0, len(rels), 500):
+            part = rels[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(c.execute(f"SELECT path, id FROM articles WHERE path IN ({marks})", part))
+        return out
+
+    @staticmethod
+    def _unindex(c: sqlite3.Connection, rels: Sequence[str]) -> None:
+        """Drop the text and FTS entries of these paths (their ``articles`` rows stay)."""
+        old: list[tuple[int, str, str]] = []
+        for i in range(0, len(rels), 500):
+            part = list(rels[i : i + 500])
+            marks = ",".join("?" * len(part))
+            old += c.execute(
+                "SELECT a.id, a.title, t.body FROM articles a JOIN texts t ON t.id = a.id "
+                f"WHERE a.path IN ({marks})",
+                part,
+            ).fetchall()
+        if not old:
+            return
+        c.executemany(
+            "INSERT INTO fts (fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            [(i, fold(title), fold(text)) for i, title, text in old],
+        )
+        c.executemany("DELETE FROM texts WHERE id = ?", [(i,) for i, _, _ in old])
 
     def _delete(self, rels: Sequence[str]) -> None:
         if not self._writable:
             return
-        args = [(r,) for r in rels]
+
+        def body(c: sqlite3.Connection) -> None:
+            self._unindex(c, rels)
+            c.executemany("DELETE FROM articles WHERE path = ?", [(r,) for r in rels])
+
         with self._lock:
-            self._transaction(
-                lambda c: (
-                    c.executemany(
-                        "DELETE FROM fts WHERE rowid IN (SELECT id FROM articles WHERE path = ?)",
-                        args,
-                    ),
-                    c.executemany("DELETE FROM articles WHERE path = ?", args),
-                )
-            )
+            self._transaction(body)
 
     def _transaction(self, body: Callable[[sqlite3.Connection], object]) -> None:
         """Run ``body`` in a write transaction; a lock that outlasts the timeout stops writing.
@@ -567,86 +694,62 @@ class Index:
     # ----------------------------------------------------------------- searching
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """Full-text search over titles and bodies, best first.
+        """Full-text search over titles and bodies, best first (bm25, titles weigh 4x).
 
-        Words are ANDed; ``"quoted phrases"`` keep their spaces. Words of three or
-        more characters use the trigram index and are ranked by bm25 (title matches
-        weigh more); shorter words (two-character Chinese words, ``AI``) are matched
-        by scanning the stored text, which stops once ``limit`` matches are found.
-        Case is ignored for ASCII letters.
+        A query matching :data:`RANK_CAP` articles or more is ranked differently:
+        only its newest matches, those with the words in the title first (bm25
+        would cost 100+ ms there at 100,000 articles). Words are ANDed;
+        ``"quoted phrases"`` must appear in that order. A Latin word of three or
+        more letters matches as a word prefix; case and
+        diacritics are ignored. A CJK word matches as an exact substring (Traditional
+        and Simplified alike). See the module docstring for the limits.
         """
         terms = _terms(query)
-        if not terms or limit <= 0:
+        expr = _match(terms)
+        if not expr or limit <= 0:
             return []
         with self._lock:
             try:
-                return self._search(terms, limit)
+                return self._search(expr, terms, limit)
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.OperationalError) and not _is_locked(exc):
                     return []  # a query FTS5 rejects: no match rather than a crash
                 self._recover(exc)
                 return []
 
-    def _search(self, terms: list[str], limit: int) -> list[Hit]:
-        long = [t for t in terms if len(t) >= 3]
-        short = [t for t in terms if len(t) < 3]
-        where: list[str] = []
-        args: list[Any] = []
-        for term in short:
-            # `|| ''` keeps FTS5 from taking the LIKE itself (it finds nothing under 3 chars).
-            where.append("((title || '') LIKE ? ESCAPE '\\' OR (body || '') LIKE ? ESCAPE '\\')")
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            args += ["%" + escaped + "%"] * 2
-        if not long:
-            return self._scan_search(where, args, short, limit)
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
-        extra = "".join(f" AND {w}" for w in where)
-        # Rank only the newest RANK_CAP matches: bm25 costs a little per matching row.
-        ranked = self._conn.execute(
-            f"SELECT rowid, -bm25(fts, 4.0, 1.0) FROM fts WHERE fts MATCH ?{extra} "
-            "ORDER BY rowid DESC LIMIT ?",
-            [match, *args, RANK_CAP],
-        ).fetchall()
-        ranked.sort(key=lambda r: -r[1])
-        best = ranked[:limit]
-        if not best:
+    def _search(self, expr: str, terms: list[str], limit: int) -> list[Hit]:
+        conn = self._conn
+        # The newest RANK_CAP matches: FTS5 walks a match in rowid order and stops
+        # there, so a phrase found in every other article costs no more than a rare one.
+        found = [r[0] for r in conn.execute(_CANDIDATES, (expr, RANK_CAP))]
+        if not found:
             return []
+        needles = _needles(terms)
+        if len(found) < RANK_CAP:
+            # Few matches: bm25, whose first step counts every match of each phrase.
+            ranked = conn.execute(
+                "SELECT rowid, -bm25(fts, 4.0, 1.0) FROM fts WHERE fts MATCH ?", (expr,)
+            ).fetchall()
+        else:
+            # A common word: bm25 would count its tens of thousands of matches first
+            # (100+ ms). Rank the newest matches by how often the title has the words.
+            marks = ",".join("?" * len(found))
+            titles = dict(
+                conn.execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", found)
+            )
+            ranked = [(i, 1.0 + 4.0 * _occurrences(titles.get(i, ""), needles)) for i in found]
+        ranked.sort(key=lambda r: (-r[1], -r[0]))
+        best = ranked[:limit]
         ids = [r[0] for r in best]
         marks = ",".join("?" * len(ids))
-        snippets = dict(
-            self._conn.execute(
-                f"SELECT rowid, snippet(fts, -1, ?, ?, '…', {_SNIPPET_TOKENS}) FROM fts "
-                f"WHERE fts MATCH ? AND rowid IN ({marks})",
-                [_HL_OPEN, _HL_CLOSE, match, *ids],
-            ).fetchall()
-        )
+        bodies = dict(conn.execute(f"SELECT id, body FROM texts WHERE id IN ({marks})", ids))
         rows = self._rows(ids)
         hits = []
         for rowid, score in best:
             if rowid in rows:
-                text, spans = _spans(snippets.get(rowid, ""))
-                hits.append(Hit(self._article(rows[rowid]), float(score), text, spans))
-        return hits
-
-    def _scan_search(
-        self, where: list[str], args: list[Any], terms: list[str], limit: int
-    ) -> list[Hit]:
-        """Short words only: scan the stored text, newest rows first, up to ``limit`` matches."""
-        found = self._conn.execute(
-            f"SELECT rowid, title, body FROM fts WHERE {' AND '.join(where)} "
-            "ORDER BY rowid DESC LIMIT ?",
-            [*args, limit],
-        ).fetchall()
-        rows = self._rows([r[0] for r in found])
-        hits = []
-        for rowid, title, body in found:
-            if rowid not in rows:
-                continue
-            body = body or ""
-            score = float(sum(_count(title, t) * 4 + _count(body, t) for t in terms))
-            text, spans = _make_snippet(title, body, terms)
-            hits.append(Hit(self._article(rows[rowid]), score, text, spans))
-        hits.sort(key=lambda h: -h.score)
+                article = self._article(rows[rowid])
+                text, spans = _snippet(article.title, bodies.get(rowid, ""), needles)
+                hits.append(Hit(article, float(score), text, spans))
         return hits
 
     def _rows(self, ids: list[int]) -> dict[int, tuple[Any, ...]]:
@@ -671,21 +774,115 @@ def list_articles(root: Path) -> list[Article] | None:
     """Every entry of ``root`` from its index, brought up to date; None when there is none.
 
     For ``newsdeck list``: the same records a header-only :func:`scan` gives, in
-    the same (walk) order, but only new and changed files are read.
+    the same (walk) order, but only new and changed files are read. Every file is
+    still stat()ed (a rewrite in place changes no directory mtime), so the list
+    always matches the directory. Also None when most files are new (see
+    :data:`LIST_PARSE_LIMIT`) or the index cannot be written: the caller scans.
     """
     if not exists(root):
         return None
-    with Index(root) as index:
-        for _ in index.reconcile():
-            pass
-        articles = index.load()
-    articles.sort(key=lambda a: _walk_key(a.path.relative_to(root).parts))
-    return articles
+    with _gc_paused(), Index(root) as index:
+        rows = index._all_rows()
+        # One read serves as the change check's baseline and, when nothing changed, as the list.
+        known = {row[0]: (row[1], row[2]) for row in rows}
+        batches = index._reconcile_safely(None, known)
+        first = next(batches, Batch())
+        if first.total > LIST_PARSE_LIMIT and first.total * 4 > len(known):
+            # Mostly new files (a fresh sync, or `newsdeck index` still building):
+            # a header-only scan is ~3x cheaper than indexing them here.
+            batches.close()
+            return None
+        changed = bool(first)
+        for batch in batches:
+            changed = changed or bool(batch)
+        if changed:
+            rows = index._all_rows()
+        order = index.walked
+        prefix = index._prefix()
+        by_rel = {row[0]: row for row in rows}
+    if len(by_rel) != len(order) or not all(rel in by_rel for rel, _ in order):
+        return None  # the index could not be written (locked): the caller scans
+    with _gc_paused():
+        return _articles(prefix, [by_rel[rel] for rel, _ in order], [path for _, path in order])
 
 
-def _walk_key(parts: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
-    """Sort key giving :func:`iter_files` order: a directory's files before its subdirectories."""
-    return (*((1, p) for p in parts[:-1]), (0, parts[-1]))
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic GC passes while 100,000s of acyclic records are built (~30% of the time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _articles(
+    prefix: str, rows: Iterable[Sequence[Any]], paths: Sequence[Path] | None = None
+) -> list[Article]:
+    """:func:`_article` for many rows at once, ~3x cheaper; ``paths`` are theirs if known.
+
+    Why: loading 100,000 records is most of a warm ``newsdeck list``. Each
+    directory's :class:`Path` is parsed once and files are joined onto it (as
+    :func:`tui.core.scan.walk` does), and equal JSON lists are decoded once
+    (each article still gets its own list object).
+    """
+    from tui.core.scan import _child_maker
+
+    makers: dict[str, Callable[[str, str], Path]] = {}
+    lists: dict[str, list[str]] = {}
+    out: list[Article] = []
+    append = out.append
+    fromiso = datetime.fromisoformat
+    for i, row in enumerate(rows):
+        (path, size, mtime, fmt, title, url, date, author, source, cats, tags, image, probs,
+         error, encoding) = row  # fmt: skip
+        if paths is not None:
+            full = paths[i]
+        else:
+            folder, _, name = path.rpartition("/")
+            make = makers.get(folder)
+            if make is None:
+                make = makers[folder] = _child_maker(Path(prefix + folder))
+            full = make(name, prefix + path)
+        decoded: list[list[str]] = []
+        for text in (cats, tags, probs):
+            if text == "[]":
+                decoded.append([])
+                continue
+            cached = lists.get(text)
+            if cached is None:
+                cached = lists[text] = _from_json(text)
+            decoded.append(list(cached))
+        append(
+            Article(
+                full,
+                fmt,
+                title,
+                url,
+                fromiso(date) if date else None,
+                author,
+                source,
+                decoded[0],
+                decoded[1],
+                image,
+                None,
+                decoded[2],
+                error,
+                size,
+                mtime,
+                encoding,
+            )
+        )
+    return out
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _is_locked(exc: sqlite3.Error) -> bool:
@@ -706,22 +903,162 @@ def _stamp(path: Path) -> tuple[int, float] | None:
     return (st.st_size, st.st_mtime)
 
 
-def _extract(path: Path) -> tuple[Article, str | None]:
-    """Parse one file fully and return its header-only article plus its plain text."""
-    from tui.core.convert import html_to_text
+#: A parsed file for the writer: header-only article, its plain text (None when
+#: unreadable) and that text folded for the FTS table (None when unchanged by folding).
+_Extracted = tuple[Article, str | None, str | None]
+
+
+def _extract(path: Path) -> _Extracted:
+    """Parse one file fully and return its header-only article, text and folded text."""
     from tui.core.parser import parse
 
     article = parse(path)
-    text = None
+    text = folded = None
     if article.ok:
-        text = html_to_text(article.body or "")
+        text = plain_text(article.body or "")
+        folded = fold(text)
+        folded = None if folded == text else folded
     article.body = None
-    return article, text
+    return article, text, folded
 
 
-def _extract_many(paths: list[Path]) -> list[tuple[Article, str | None]]:
+def _extract_many(paths: list[Path]) -> list[_Extracted]:
     """Worker-process entry point: one round trip for a chunk of files."""
     return [_extract(p) for p in paths]
+
+
+# --------------------------------------------------------------------------- text
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_SPLIT = re.compile(f"([{_CJK}]+)")
+#: A source line break between two CJK characters is no word break (CSS Text 3).
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t\r]*\n\\s*(?=[{_CJK}])")
+_DROP = re.compile(
+    r"<(script|style|noscript|template|svg|math)\b[^>]*>.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)",
+    re.S | re.I,
+)
+#: Tags that separate words; every other tag is dropped without a space, so
+#: ``经<b>济</b>`` stays one word.
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer|"
+    r"h[1-6]|header|hr|img|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)"
+    r"\b[^>]*>",
+    re.I,
+)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>|<![^>]*>|<\?[^>]*>")
+_SPACE = re.compile(r"\s+")
+#: C0/C1 controls and DEL become spaces in snippets (same length: offsets stay valid).
+_CONTROLS = {c: " " for c in (*range(0x20), *range(0x7F, 0xA0))}
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def plain_text(html: str) -> str:
+    """The searchable text of an HTML body: tags, scripts and comments out, one line.
+
+    Why not :func:`tui.core.convert.html_to_text`: that keeps the reading layout
+    and costs ~90 µs per KB; an index needs only the words in order, and this
+    regex pass costs a tenth of that. At most :data:`TEXT_CAP` characters.
+    """
+    html = _DROP.sub("", html)
+    if not html.isascii():
+        html = _CJK_BREAK.sub("", html)
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", html))
+    if "&" in text:
+        text = unescape(text)
+    return _SPACE.sub(" ", text).strip()[:TEXT_CAP]
+
+
+def fold(text: str) -> str:
+    """Text as the FTS table sees it: CJK runs as Simplified overlapping bigrams.
+
+    ASCII text comes back as it is (the same object), cheaply.
+    The index and the queries must go through this same function.
+    """
+    if text.isascii():
+        return text
+    # split() with a group, not sub() with a callback: a quarter cheaper, and this
+    # runs once per indexed article.
+    parts = _CJK_SPLIT.split(text)
+    table = t2s_map()
+    for i in range(1, len(parts), 2):
+        run = parts[i].translate(table)
+        if len(run) < 3:
+            parts[i] = f" {run} "
+        else:
+            parts[i] = " " + " ".join([run[j : j + 2] for j in range(len(run) - 1)]) + " "
+    return "".join(parts)
+
+
+def _match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression for query terms: one phrase per term, all required."""
+    phrases = []
+    for term in terms:
+        tokens = _TOKEN.findall(fold(term))
+        if not tokens:
+            continue
+        last = tokens[-1]
+        cjk = bool(_CJK_RUN.fullmatch(last))
+        prefix = len(last) == 1 if cjk else len(last) >= 3
+        phrases.append('"' + " ".join(tokens) + '"' + (" *" if prefix else ""))
+    return " AND ".join(phrases)
+
+
+def _find_fold(text: str) -> str:
+    """``text`` lowered and Simplified, with the same length (so offsets carry over)."""
+    folded = to_simplified(text).lower()
+    if len(folded) != len(text):  # a few letters lower to two characters (İ)
+        folded = "".join(
+            c if len(c) == 1 else o
+            for c, o in zip(map(str.lower, to_simplified(text)), text, strict=True)
+        )
+    return folded
+
+
+def _needles(terms: list[str]) -> list[str]:
+    """What to highlight: every word of every term, folded like :func:`_find_fold`."""
+    words = {_find_fold(w) for term in terms for w in term.split()}
+    return sorted((w for w in words if w), key=len, reverse=True)
+
+
+def _occurrences(text: str, needles: list[str]) -> int:
+    folded = _find_fold(text)
+    return sum(folded.count(n) for n in needles)
+
+
+def _snippet(title: str, body: str, needles: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """One line around the first match in the body (else the title), with highlights."""
+    for text in (body, title):
+        folded = _find_fold(text)
+        spots = [pos for n in needles if (pos := folded.find(n)) >= 0]
+        if not spots:
+            continue
+        pos = min(spots)
+        start = max(0, pos - _SNIPPET_CHARS)
+        end = min(len(text), pos + _SNIPPET_CHARS * 2)
+        lead = "…" if start else ""
+        snippet = lead + text[start:end].translate(_CONTROLS) + ("…" if end < len(text) else "")
+        window = folded[start:end]
+        taken = [False] * len(window)
+        spans = []
+        for needle in needles:  # longest first: a word inside a longer one is not re-marked
+            at = window.find(needle)
+            while at >= 0:
+                if not any(taken[at : at + len(needle)]):
+                    taken[at : at + len(needle)] = [True] * len(needle)
+                    spans.append((at + len(lead), at + len(lead) + len(needle)))
+                at = window.find(needle, at + len(needle))
+        return snippet, _merge(sorted(spans))
+    return title.translate(_CONTROLS), ()
+
+
+def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and out[-1][1] == start:
+            start = out.pop()[0]
+        out.append((start, end))
+    return tuple(out)
 
 
 def _batched(it: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -776,65 +1113,3 @@ def _terms(query: str) -> list[str]:
         else:
             terms += part.split()
     return list(dict.fromkeys(terms))
-
-
-def _count(text: str, term: str) -> int:
-    if term.isascii():
-        return text.lower().count(term.lower())
-    return text.count(term)
-
-
-def _find(text: str, term: str) -> int:
-    if any(c.isascii() and c.isalpha() for c in term):
-        return text.lower().find(term.lower())
-    return text.find(term)
-
-
-def _make_snippet(
-    title: str, body: str, terms: list[str]
-) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A one-line snippet around the first match, with highlights (for the short-word scan)."""
-    for text in (body, title):
-        spots = [(pos, t) for t in terms if (pos := _find(text, t)) >= 0]
-        if not spots:
-            continue
-        pos, term = min(spots)
-        start, end = max(0, pos - _SNIPPET_CHARS), min(len(text), pos + len(term) + _SNIPPET_CHARS)
-        piece = " ".join(text[start:end].split(_NL)).replace("\t", " ")
-        lead = "…" if start else ""
-        snippet = lead + piece + ("…" if end < len(text) else "")
-        folded = snippet.lower()
-        spans = []
-        for t in terms:
-            needle = t.lower() if t.isascii() else t
-            at = folded.find(needle)
-            while at >= 0:
-                spans.append((at, at + len(t)))
-                at = folded.find(needle, at + len(t))
-        return snippet, tuple(sorted(spans))
-    return title, ()
-
-
-_NL = "\n"
-
-
-def _spans(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Turn an FTS5 snippet with match markers into one plain line plus highlight offsets."""
-    marked = marked.replace("\n", " ").replace("\t", " ")
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    open_at: int | None = None
-    for piece in re.split(f"([{_HL_OPEN}{_HL_CLOSE}])", marked):
-        if piece == _HL_OPEN:
-            open_at = pos
-        elif piece == _HL_CLOSE:
-            if open_at is not None and pos > open_at:
-                if spans and spans[-1][1] == open_at:
-                    open_at = spans.pop()[0]
-                spans.append((open_at, pos))
-            open_at = None
-        else:
-            out.append(piece)
-            pos += len(piece)
-    return "".join(out), tuple(spans)
