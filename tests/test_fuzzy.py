@@ -505,3 +505,38 @@ def test_big_pool_pinyin_sub_blob_agrees() -> None:
             previous = index.search(query[:-1])
             assert index.search(query, previous=previous).ids == index.search(query).ids
     assert {titles[i][:4] for i in index.search("xiangg").ids} == {"香港之声", "香港新闻"}
+
+
+def test_pinyin_hint_sees_items_added_between_keystrokes() -> None:
+    """The previous term's pinyin matches narrow the scan, yet new items are still found."""
+    base = ["香港之声", "北约峰会", "俄罗斯新闻", "新冠疫情", "香港新闻", "习近平讲话"]
+    index = FuzzyIndex(pinyin=True)
+    index.extend((f"{base[i % len(base)]}{i}", "", "") for i in range(300))
+    with patch.object(fuzzy, "_POOL_MAX", 10):
+        previous = index.search("xia")
+        assert previous._pinyin.get("xia")  # recorded for the next keystroke
+        late = index.add("相关报道")  # xiang... added after the previous keystroke
+        reused = index.search("xian", previous=previous)
+        fresh = index.search("xian")
+    assert reused.ids == fresh.ids
+    assert reused.scores == fresh.scores
+    assert late in reused.ids
+
+
+def test_single_term_ranking_order_code_then_length_then_id() -> None:
+    """One-term results sort by class, then title length, then insertion order."""
+    titles = ["nato summit ends", "nato", "big nato talks", "nato talks", "natos", "x nato"]
+    index = FuzzyIndex(pinyin=False)
+    index.extend((t, "", "") for t in titles)
+    result = index.search("nato")
+    assert [titles[i] for i in result.ids] == [
+        "nato",
+        "nato talks",
+        "nato summit ends",
+        "x nato",
+        "big nato talks",
+        "natos",
+    ]
+    assert result.scores == sorted(result.scores, reverse=True)
+    restricted = index.search("nato", ids=[3, 1, 0])
+    assert restricted.ids == [1, 3, 0]

@@ -45,6 +45,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import accumulate, repeat
+from operator import add, and_, rshift
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -390,6 +391,9 @@ class FuzzyResult:
     _owner: int = field(default=0, repr=False, compare=False)
     _size: int = field(default=0, repr=False, compare=False)
     _restrict: list[int] | None = field(default=None, repr=False, compare=False)
+    #: Pinyin term -> ascending ids whose key it matched (a superset of its pinyin matches
+    #: among the candidates it was scored on): the next, longer term only scans these.
+    _pinyin: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _score(max_cls: int, sum_cls: int, n_terms: int) -> float:
@@ -439,7 +443,8 @@ class FuzzyIndex:
         self._vocab_ends: dict[int, str] = {}
         self._vocab_size = -1
         self._restrict_cache: tuple[list[int], set[int], dict[int, int]] | None = None
-        self._by_len: tuple[tuple[int, int | None], list[int]] | None = None
+        # (cache key, ids by title length, id -> position in that order)
+        self._by_len: tuple[tuple[int, int | None], list[int], Any] | None = None
         self._owner = FuzzyIndex._next_owner
         FuzzyIndex._next_owner += 1
 
@@ -547,27 +552,50 @@ class FuzzyIndex:
             return None
         return (_PY_START if span[0] == 0 else _PY) << _SHIFT
 
-    def _pinyin_bulk(self, term: _Term, d: dict[int, int], pool: Collection[int] | None) -> None:
+    def _pinyin_bulk(
+        self,
+        term: _Term,
+        d: dict[int, int],
+        pool: Collection[int] | None,
+        hint: list[int] | None = None,
+        found: dict[str, list[int]] | None = None,
+    ) -> None:
         """Classes 5/6 of the items with a key: two C-speed scans of the key blob.
 
-        A big candidate pool (the previous keystroke's result) that is still much smaller
-        than the keyed items gets a blob of its own: joining it costs less than scanning
-        everything twice.
+        ``hint`` (ascending ids, from the previous keystroke's shorter term) holds every
+        item that can still match, so only their keys are scanned. Otherwise a big
+        candidate pool that is still much smaller than the keyed items gets a blob of
+        its own: joining it costs less than scanning everything twice. The ids whose key
+        matched are stored in ``found`` under the term for the next keystroke.
         """
         if term.pinyin_blob is None or term.pinyin_first is None:
             return
-        segs = self._key_blob_segments()
-        if pool is not None and len(pool) * 3 < len(self._key_ids):
-            keys = self._keys
-            ids = sorted(filter(keys.__contains__, pool))
-            chunk = list(map(keys.__getitem__, ids))
+        keys = self._keys
+        # Joining a sub-blob only pays when it is much smaller than the whole key blob.
+        small = len(self._key_ids) // 3
+        scan: list[int] | None = hint if hint is not None and len(hint) < small else None
+        if scan is None and pool is not None and len(pool) < small:
+            scan = sorted(filter(keys.__contains__, pool))
+        if scan is not None:
+            chunk = list(map(keys.__getitem__, scan))
             ends = accumulate(map((1).__add__, map(len, chunk)))
             blob = "\n" + "\n".join(chunk) + "\n"
-            segs = [_Segment(0, len(ids), blob, dict(zip(ends, ids, strict=True)))]
-        for pattern, code in ((term.pinyin_blob, _PY), (term.pinyin_first, _PY_START)):
-            for seg in segs:
-                ids = map(seg.line_end.__getitem__, map(_MATCH_END, pattern.finditer(seg.blob)))
-                d.update(zip(ids, repeat(code << _SHIFT)))
+            segs = [_Segment(0, len(scan), blob, dict(zip(ends, scan, strict=True)))]
+        else:
+            segs = self._key_blob_segments()
+        matched: list[int] = []
+        for seg in segs:
+            ids = list(
+                map(seg.line_end.__getitem__, map(_MATCH_END, term.pinyin_blob.finditer(seg.blob)))
+            )
+            d.update(zip(ids, repeat(_PY << _SHIFT)))
+            matched += ids
+            if ids:  # a match at the first character is also a match somewhere
+                first = term.pinyin_first.finditer(seg.blob)
+                starts = map(seg.line_end.__getitem__, map(_MATCH_END, first))
+                d.update(zip(starts, repeat(_PY_START << _SHIFT)))
+        if found is not None:
+            found[term.text] = matched
 
     def _scan(self, pattern: re.Pattern[str]) -> list[int]:
         """Ids of the titles with a match (pattern must consume the rest of its line)."""
@@ -631,7 +659,12 @@ class FuzzyIndex:
         return out
 
     def _codes_bulk(
-        self, term: _Term, stop: Callable[[], bool], pool: Collection[int] | None = None
+        self,
+        term: _Term,
+        stop: Callable[[], bool],
+        pool: Collection[int] | None = None,
+        hint: list[int] | None = None,
+        found: dict[str, list[int]] | None = None,
     ) -> dict[int, int]:
         """Score every item, using the token index or one blob scan, not a loop over all."""
         t = term.text
@@ -672,7 +705,7 @@ class FuzzyIndex:
                 if m is not None:
                     d[i] = scattered | min(m.end() - m.start() - len(t), _EXTRA_MASK)
         if self.pinyin:
-            self._pinyin_bulk(term, d, pool)
+            self._pinyin_bulk(term, d, pool, hint, found)
         d.update(sub)
         return d
 
@@ -695,11 +728,20 @@ class FuzzyIndex:
         d.update(zip(firsts.get(t, ()), repeat(_START_WHOLE << _SHIFT)))
 
     def _term_codes(
-        self, term: _Term, pool: Collection[int] | None, stop: Callable[[], bool]
+        self,
+        term: _Term,
+        pool: Collection[int] | None,
+        stop: Callable[[], bool],
+        hint: list[int] | None = None,
+        found: dict[str, list[int]] | None = None,
     ) -> dict[int, int]:
+        """Codes of the items (of ``pool``, if given) matching one term.
+
+        ``hint``/``found``: see :meth:`_pinyin_bulk` (only the bulk path uses them).
+        """
         if pool is not None and len(pool) <= _POOL_MAX:
             return self._codes_in(term, pool, stop)
-        d = self._codes_bulk(term, stop, pool)
+        d = self._codes_bulk(term, stop, pool, hint, found)
         if pool is None:
             return d
         keys = d.keys() & (pool if isinstance(pool, (set, frozenset)) else set(pool))
@@ -720,13 +762,25 @@ class FuzzyIndex:
 
     def _length_order(
         self, restrict: tuple[list[int], set[int], dict[int, int]] | None
-    ) -> list[int]:
-        """Ids (or the restriction) stably sorted by title length, cached."""
+    ) -> tuple[list[int], Any]:
+        """Ids (or the restriction) stably sorted by title length, and id -> position.
+
+        The position breaks ties between equal codes exactly as (length, caller's order)
+        does, so one packed int per item sorts a whole result (see :meth:`_rank`).
+        """
         key = (len(self._titles), None if restrict is None else id(restrict))
         if self._by_len is None or self._by_len[0] != key:
             base = restrict[2] if restrict is not None else range(len(self._titles))
-            self._by_len = (key, sorted(base, key=self._lens.__getitem__))
-        return self._by_len[1]
+            order = sorted(base, key=self._lens.__getitem__)
+            position: Any
+            if restrict is None:
+                position = [0] * len(order)
+                for _ in map(position.__setitem__, order, range(len(order))):
+                    pass
+            else:
+                position = dict(zip(order, range(len(order)), strict=True))
+            self._by_len = (key, order, position)
+        return self._by_len[1], self._by_len[2]
 
     def _reusable_pool(
         self, previous: FuzzyResult | None, terms: tuple[str, ...], ids: Sequence[int] | None
@@ -778,14 +832,17 @@ class FuzzyIndex:
             base = restrict[0] if restrict is not None else list(range(n))
             return FuzzyResult(query, list(base), [0.0] * len(base), len(base), **meta)
 
-        pool: Collection[int] | None = self._reusable_pool(previous, terms, ids)
+        reuse = self._reusable_pool(previous, terms, ids)
+        pool: Collection[int] | None = reuse
         if restrict is not None:
             pool = restrict[1] if pool is None else [i for i in pool if i in restrict[1]]
         # Longest (most selective) term first; later terms only score its matches.
         order = sorted(terms, key=len, reverse=True)
         per_term: list[dict[int, int]] = []
+        found: dict[str, list[int]] = {}
         for t in order:
-            d = self._term_codes(_term(t), pool, stop)
+            hint = self._pinyin_hint(previous, t) if reuse is not None else None
+            d = self._term_codes(_term(t), pool, stop, hint, found)
             per_term.append(d)
             pool = d.keys()
             if stop():
@@ -797,7 +854,30 @@ class FuzzyIndex:
             extra_ids, extra_scores = self._typo_matches(terms, set(ranked), restrict, stop)
             ranked += extra_ids
             scores += extra_scores
-        return FuzzyResult(query, ranked, scores, exact, **meta)
+        return FuzzyResult(query, ranked, scores, exact, _pinyin=found, **meta)
+
+    def _pinyin_hint(self, previous: FuzzyResult | None, t: str) -> list[int] | None:
+        """Ascending ids that may match term ``t`` by pinyin, from ``previous`` (or None).
+
+        Only valid when ``previous`` narrows this search (:meth:`_reusable_pool`): then
+        the candidates are the old term's key matches plus the items added since.
+        """
+        if previous is None or not self.pinyin or _term(t).pinyin is None:
+            return None
+        best: list[int] | None = None
+        for p, matched in previous._pinyin.items():
+            if (
+                t.startswith(p)
+                and pinyin_narrows(p, t)
+                and (best is None or len(matched) < len(best))
+            ):
+                best = matched
+        if best is None:
+            return None
+        if previous._size < len(self._titles):
+            key_ids = self._key_ids
+            best = best + key_ids[bisect_left(key_ids, previous._size) :]
+        return best
 
     def _rank(
         self,
@@ -808,14 +888,29 @@ class FuzzyIndex:
         """Order the items that matched every term."""
         lens = self._lens
         if len(per_term) == 1:
+            # One int per item, ``code << bits | position by length``: a single sort of
+            # small ints, and every step a C-level map (no per-item Python code).
             d = per_term[0]
-            if len(keys) > _POOL_MAX:  # filtering a presorted order beats sorting by length
-                ranked = list(filter(d.__contains__, self._length_order(restrict)))
-            else:
-                ranked = sorted(keys, key=restrict[2].__getitem__) if restrict else sorted(keys)
-                ranked.sort(key=lens.__getitem__)
-            ranked.sort(key=d.__getitem__)
-            return ranked, list(map(_SINGLE_SCORE.__getitem__, map(d.__getitem__, ranked)))
+            order, position = self._length_order(restrict)
+            bits = max(len(order), 1).bit_length()
+            # Distinct codes are few: number them so packed ints stay one machine digit.
+            codes = sorted(set(d.values()))
+            packed = list(
+                map(
+                    add,
+                    map(
+                        dict(
+                            zip(codes, range(0, len(codes) << bits, 1 << bits), strict=True)
+                        ).__getitem__,
+                        d.values(),
+                    ),
+                    map(position.__getitem__, d),
+                )
+            )
+            packed.sort()
+            ranked = list(map(order.__getitem__, map(and_, packed, repeat((1 << bits) - 1))))
+            scores = [_SINGLE_SCORE[c] for c in codes]
+            return ranked, list(map(scores.__getitem__, map(rshift, packed, repeat(bits))))
         ranked = sorted(keys, key=restrict[2].__getitem__) if restrict else sorted(keys)
         k = len(per_term)
         keyed = []
