@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run test lint bench clean
+.PHONY: venv run test lint bench clean fuzz
 
 venv: $(STAMP)
 
@@ -28,6 +28,18 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+# Fuzz the parser and the HTML conversion (FUZZ_SECONDS each, default 180), atheris too when
+# it installs, then the app on 100,000 tiny files.
+FUZZ_SECONDS ?= 180
+fuzz: venv
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_parser.py
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_convert.py
+	@if $(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install --quiet atheris; then \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_atheris.py convert && \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_atheris.py parser; \
+	else echo "atheris does not install here: skipped (hypothesis targets ran)"; fi
+	NEWSDECK_MANY_FILES=100000 $(BIN)/python -m pytest -q tests/test_hostile_app.py -k many_tiny_files
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

@@ -20,7 +20,14 @@ from typing import Final
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-__all__ = ["html_to_markdown", "html_to_text"]
+__all__ = [
+    "MAX_HTML_CHARS",
+    "MAX_NODES",
+    "MAX_PARSE_DEPTH",
+    "TRUNCATED_NOTE",
+    "html_to_markdown",
+    "html_to_text",
+]
 
 # --------------------------------------------------------------------------- cleaning
 
@@ -40,7 +47,9 @@ _CJK: Final = (
 )
 #: A source line break between two CJK characters is not a word break: drop it
 #: (CSS Text 3 segment-break rule) instead of folding it into a space.
-_CJK_NEWLINE: Final = re.compile(f"(?<=[{_CJK}])[ \t\n\f{_SENT}]*\n[ \t\n\f{_SENT}]*(?=[{_CJK}])")
+#: The first run excludes "\n" so the pattern is unambiguous: with "\n" in both runs, a
+#: long run of newlines after a CJK character backtracks quadratically (40 KB: 13 s).
+_CJK_NEWLINE: Final = re.compile(f"(?<=[{_CJK}])[ \t\f{_SENT}]*\n[ \t\n\f{_SENT}]*(?=[{_CJK}])")
 _CJK_NEWLINE_TEXT: Final = re.compile(f"(?<=[{_CJK}])[ \t\f]*\n[ \t\n\f]*(?=[{_CJK}])")
 #: HTML whitespace (plus NBSP, which articles use for layout) folds to one space.
 _WS_RUN: Final = re.compile("[ \t\n\f\u00a0]+")
@@ -55,6 +64,82 @@ def _sanitize(html: str) -> str:
     if "\u2028" in html or "\u2029" in html:
         html = html.replace("\u2028", "<br>").replace("\u2029", "<br><br>")
     return html
+
+
+# --------------------------------------------------------------------------- budgets
+
+#: Characters of HTML converted at most (the largest real article is ~380 KB; the
+#: reader caps what it shows long before this). The rest is cut, with a notice.
+#: With :data:`MAX_NODES`, this keeps the worst dense body under ~2 s of conversion.
+MAX_HTML_CHARS: Final = 3_000_000
+#: Nodes the Markdown walk visits at most: a dense body (10 MB of ``<b>x</b>``) would
+#: otherwise take seconds. Real articles have a few thousand.
+MAX_NODES: Final = 350_000
+#: Open elements kept at most before parsing: lexbor's tree builder scans its stack of
+#: open elements for some start tags (``div``, ``dd``, ``li``...), which is quadratic in
+#: the nesting depth (100,000 nested ``<div>``: 11 s). Deeper tags are dropped, their
+#: text kept. Real articles nest a few dozen deep.
+MAX_PARSE_DEPTH: Final = 512
+#: Shown (as its own paragraph) where a body was cut by a budget.
+TRUNCATED_NOTE: Final = "(truncated: the rest of this article is too long or too complex to show)"
+
+_TAG: Final = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+#: Elements that never hold children, or that the parser closes implicitly when a
+#: sibling starts (so a run of them does not nest): not counted as depth.
+_NOT_NESTING: Final = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "source", "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "option",
+        "optgroup", "rb", "rt", "rp", "rtc", "tr", "td", "th", "thead", "tbody", "tfoot",
+        "colgroup", "html", "head", "body",
+    }
+)  # fmt: skip
+
+
+def _flatten_deep(html: str, limit: int = MAX_PARSE_DEPTH) -> str:
+    """Drop the start and end tags that would nest deeper than ``limit``; keep all text.
+
+    A cheap, approximate count (no parser): it may overestimate the depth of broken
+    markup, which at worst flattens structure beyond ``limit`` levels, never text.
+    """
+    if html.count("<") <= limit:
+        return html
+    depth = 0
+    cuts: list[tuple[int, int]] = []
+    for m in _TAG.finditer(html):
+        closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _NOT_NESTING or (selfclosing and not closing):
+            continue
+        if closing:
+            if depth > limit:
+                cuts.append(m.span())
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > limit:
+                cuts.append(m.span())
+    if not cuts:
+        return html
+    parts: list[str] = []
+    last = 0
+    for start, end in cuts:
+        parts.append(html[last:start])
+        last = end
+    parts.append(html[last:])
+    return "".join(parts)
+
+
+def _budget(html: str) -> tuple[str, bool]:
+    """Cut ``html`` to :data:`MAX_HTML_CHARS` (at a tag boundary) and flatten deep nesting.
+
+    Returns the HTML to parse and whether it was cut.
+    """
+    cut = False
+    if len(html) > MAX_HTML_CHARS:
+        end = html.rfind("<", MAX_HTML_CHARS - 10_000, MAX_HTML_CHARS)
+        html = html[: end if end > 0 else MAX_HTML_CHARS]
+        cut = True
+    return _flatten_deep(html), cut
 
 
 def _parse(html: str) -> tuple[LexborHTMLParser, LexborNode] | None:
@@ -597,11 +682,16 @@ class _MarkdownWriter:
 
     # -- the walk -------------------------------------------------------------------
 
-    def run(self, root: LexborNode) -> str:
+    def run(self, root: LexborNode, truncated: bool = False) -> str:
         ends: list[object] = []  # per open element: what to do at its end
         node = root.first_child
         depth = 0
+        budget = MAX_NODES
         while node is not None:
+            budget -= 1
+            if budget < 0:
+                truncated = True
+                break
             action, descend = self.start(node)
             child = node.first_child if descend else None
             if child is not None:
@@ -626,6 +716,8 @@ class _MarkdownWriter:
         while self.boxes[-1] is not self.root:
             self.pop(self.boxes[-1])
         self.flush()
+        if truncated:
+            self.root.blocks.append("*" + _escape(TRUNCATED_NOTE, True) + "*")
         return _finish(self.root.blocks)
 
     def start(self, node: LexborNode) -> tuple[object, bool]:
@@ -1057,11 +1149,12 @@ def html_to_markdown(html: str) -> str:
         if not isinstance(html, str):
             return ""
         html = _sanitize(html)
+        html, cut = _budget(html)
         parsed = _parse(html)
         if parsed is None:
             return ""
         _tree, root = parsed
-        return _MarkdownWriter(clean_text="&#" in html).run(root)
+        return _MarkdownWriter(clean_text="&#" in html).run(root, cut)
     except Exception:
         return _fallback_markdown(html)
 
@@ -1093,6 +1186,7 @@ def html_to_text(html: str) -> str:
         if not isinstance(html, str):
             return ""
         html = _sanitize(html)
+        html, _cut = _budget(html)  # search text of a cut body is its first part
         parsed = _parse(html)
         if parsed is None:
             return ""
