@@ -75,3 +75,16 @@ def test_reader(snap_compare: Any, app: NewsdeckApp, size: tuple[int, int]) -> N
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help(snap_compare: Any, app: NewsdeckApp, size: tuple[int, int]) -> None:
     assert snap_compare(app, terminal_size=size, run_before=settled("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_marks_and_browser(snap_compare: Any, app: NewsdeckApp, size: tuple[int, int]) -> None:
+    # One read (m), one starred (f), the sort flipped (S), then the source browser (c).
+    keys = ("m", "j", "f", "S", "c")
+    assert snap_compare(app, terminal_size=size, run_before=settled(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_query_error(snap_compare: Any, app: NewsdeckApp, size: tuple[int, int]) -> None:
+    keys = ("slash", *"is:x", "space", *"src:reuters", "space", *"nato")
+    assert snap_compare(app, terminal_size=size, run_before=settled(*keys))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual.app import App, SystemCommand
+from textual.app import App, InvalidThemeError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -22,6 +22,8 @@ from tui.app.commands import NewsdeckCommands
 from tui.app.help_screen import HelpScreen
 from tui.app.main_screen import MainScreen
 from tui.app.themes import DARK, DEFAULT_THEME, LIGHT, THEMES
+from tui.core.config import Config, load_config, unknown_binding_ids
+from tui.core.state import StateStore
 
 
 def styles_dir() -> Path:
@@ -44,15 +46,52 @@ class NewsdeckApp(App[int]):
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
     ]
 
-    def __init__(self, root: Path, *, watch_css: bool = False) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        watch_css: bool = False,
+        config: Config | None = None,
+        store: StateStore | None = None,
+    ) -> None:
+        """``config``/``store`` default to the user's file and state database."""
         super().__init__(watch_css=watch_css)
         self.root = Path(root).expanduser()
+        #: Shown as notifications once the screen is up: a bad config never stops the app.
+        self.startup_warnings: list[str] = []
+        if config is None:
+            config, warnings = load_config()
+            self.startup_warnings += warnings
+        self.config = config
+        if store is None:
+            store, warning = StateStore.open_or_memory()
+            if warning:
+                self.startup_warnings.append(warning)
+        #: The one reading-state store of this app (marks, views, saved searches).
+        self.store = store
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
+        if config.theme != DEFAULT_THEME:
+            try:
+                self.theme = config.theme
+            except InvalidThemeError:
+                self.startup_warnings.append(
+                    f"theme {config.theme!r} is unknown; using {DEFAULT_THEME!r}"
+                    f" (themes: {', '.join(sorted(self.available_themes))})"
+                )
+        if config.keys:
+            self.startup_warnings += unknown_binding_ids(config, binding_ids())
+            self.set_keymap(dict(config.keys))
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.root))
+        self.push_screen(MainScreen(self.root, store=self.store, config=self.config))
+        for warning in self.startup_warnings:
+            self.notify(Text(warning), title="newsdeck settings", severity="warning", timeout=10)
+
+    def on_unmount(self) -> None:
+        """Everything is committed already; closing just releases the file."""
+        self.store.close()
 
     def action_help(self) -> None:
         """`?`: every key, from the live bindings."""
@@ -62,6 +101,7 @@ class NewsdeckApp(App[int]):
         if main is None:
             return
         from tui.app.article_list import ArticleList
+        from tui.app.browser import Browser
         from tui.app.filter_bar import FilterBar
         from tui.app.reader import ArticleView, FindBar, Reader
 
@@ -69,6 +109,7 @@ class NewsdeckApp(App[int]):
             ("Everywhere", [self]),
             ("Main screen", [main]),
             ("Article list", list(main.query(ArticleList))),
+            ("Source browser", list(main.query(Browser))),
             ("Filter box", list(main.query(FilterBar))),
             ("Reading pane", [*main.query(ArticleView), *main.query(Reader)]),
             ("Find box", list(main.query(FindBar))),
@@ -108,3 +149,34 @@ class NewsdeckApp(App[int]):
                 severity="error",
                 timeout=8,
             )
+
+
+def binding_ids() -> set[str]:
+    """Every binding id newsdeck defines (what ``[keys]`` in the config may remap)."""
+    from tui.app.article_list import ArticleList
+    from tui.app.browser import Browser, ConfirmScreen, NameScreen
+    from tui.app.filter_bar import FilterBar
+    from tui.app.help_screen import HelpScreen
+    from tui.app.problems_screen import ProblemsScreen
+    from tui.app.reader import ArticleView, FindBar, Reader
+
+    owners = (
+        NewsdeckApp,
+        MainScreen,
+        ArticleList,
+        FilterBar,
+        ArticleView,
+        FindBar,
+        Reader,
+        Browser,
+        ConfirmScreen,
+        NameScreen,
+        HelpScreen,
+        ProblemsScreen,
+    )
+    return {
+        binding.id
+        for owner in owners
+        for binding in owner.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }

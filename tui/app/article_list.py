@@ -14,7 +14,7 @@ a field is drawn as ``�``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter, indexOf
 from typing import ClassVar, Literal, NamedTuple
 
@@ -33,6 +33,8 @@ from tui.app.cells import center, fit, measure_fit, sanitize
 from tui.core.article import Article
 
 Highlighter = Callable[[Article], Sequence[int]]
+#: ``marks(article)`` -> (read, starred): the reading state drawn in the mark column.
+Marks = Callable[[Article], tuple[bool, bool]]
 _get_path = attrgetter("path")
 
 DATE_WIDTH = 10  # "2024-05-01"
@@ -40,6 +42,9 @@ NO_DATE = "----"
 SOURCE_WIDTH = 14
 MIN_TITLE_WIDTH = 20  # narrower than this and the source, then the date, give way
 MIN_SOURCE_WIDTH = 4  # a source column narrower than this is noise: drop it
+MARK_WIDTH = 2  # "● " unread, "★ " starred, "  " read
+UNREAD_MARK = "●"
+STAR_MARK = "★"
 
 
 def column_widths(width: int, source_width: int = SOURCE_WIDTH) -> tuple[int, int, int]:
@@ -74,6 +79,8 @@ class _RowStyles(NamedTuple):
     source: Style
     title: Style
     match: Style
+    unread: Style
+    mark: Style
 
 
 class _Styles(NamedTuple):
@@ -104,6 +111,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--cursor",
         "article-list--cursor-match",
         "article-list--empty",
+        "article-list--unread",
+        "article-list--mark",
     }
     """
     | Class | Description |
@@ -114,6 +123,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     | `article-list--cursor` | The row under the cursor (style it under `:focus` too). |
     | `article-list--cursor-match` | Text style added to matches on the cursor row. |
     | `article-list--empty` | The message shown when there is nothing to list. |
+    | `article-list--unread` | Added to the title of an unread article. |
+    | `article-list--mark` | The ● (unread) / ★ (starred) column. |
     """
 
     DEFAULT_CSS = """
@@ -137,6 +148,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         }
         & > .article-list--cursor-match { text-style: bold underline; }
         & > .article-list--empty { color: $text-muted; }
+        & > .article-list--unread { text-style: bold; }
+        & > .article-list--mark { color: $text-accent; }
     }
     """
 
@@ -189,6 +202,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._articles: Sequence[Article] = []
         self._highlight: Highlighter | None = None
+        self._marks: Marks | None = None
         self._cursor = 0
         self._generation = 0
         self._strip_cache: LRUCache[tuple[int, int, int, bool, bool], Strip] = LRUCache(1024)
@@ -245,6 +259,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._cursor != old_index or self.article is not old_article:
             self.post_message(self.CursorMoved(self, self._cursor, self.article))
 
+    def set_marks(self, marks: Marks | None) -> None:
+        """Draw the reading state with ``marks`` (None: no mark column, all titles plain)."""
+        self._marks = marks
+        self.refresh_marks()
+
+    def refresh_marks(self) -> None:
+        """The reading state changed: redraw the rows (the cached ones are stale)."""
+        self._generation += 1
+        self._strip_cache.clear()
+        self._match_cache.clear()
+        self.refresh()
+
     @property
     def articles(self) -> Sequence[Article]:
         """The sequence currently shown (the one passed to :meth:`show`)."""
@@ -285,6 +311,58 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return False
         self.move_cursor(index)
         return True
+
+    # ------------------------------------------------- full-text snippets (`?` mode)
+
+    #: (shown sequence, str(path) -> (snippet, highlight spans)): while that sequence is shown.
+    _snippets: tuple[object, Mapping[str, tuple[str, Sequence[tuple[int, int]]]]] | None = None
+
+    def show_snippets(
+        self,
+        articles: Sequence[Article],
+        snippets: Mapping[str, tuple[str, Sequence[tuple[int, int]]]],
+        keep_cursor_on: Article | None = None,
+    ) -> None:
+        """:meth:`show` full-text results: each title is followed by its snippet.
+
+        ``snippets`` maps ``str(article.path)`` to a one-line snippet and the
+        (start, end) character spans of the matches in it, which are styled as
+        matches. A :meth:`show` of another sequence drops them (redraws keep them).
+        """
+        self.show(articles, keep_cursor_on=keep_cursor_on)
+        self._snippets = (articles, snippets)
+        self._strip_cache.clear()
+        self.refresh()
+
+    def _snippet_segments(
+        self, article: Article, width: int, title_style: Style, st: _RowStyles
+    ) -> list[Segment] | None:
+        """The title column of a full-text row: a short title, then the snippet (dim)."""
+        entry = self._snippets
+        if entry is None or entry[0] is not self._articles:
+            return None
+        found = entry[1].get(str(article.path))
+        if found is None:
+            return None
+        text, spans = sanitize(found[0]), list(found[1])
+        if spans and spans[0][0] > 8:  # bring the first match near the start
+            cut = spans[0][0] - 8
+            text = "…" + text[cut:].lstrip("…")
+            shift = len(found[0]) - len(text)
+            spans = [(s - shift, e - shift) for s, e in spans]
+        segments: list[Segment] = []
+        if width >= 30:
+            title = sanitize(article.title) or sanitize(article.path.name)
+            end, mark, pad = measure_fit(title, width * 2 // 5)
+            used = width * 2 // 5 - pad
+            segments.append(Segment(title[:end] + mark + " ", title_style))
+            width -= used + 1
+        end, mark, pad = measure_fit(text, width)
+        matches = frozenset(i for s, e in spans for i in range(max(0, s), min(e, end)))
+        segments.extend(_title_segments(text[:end], matches, st.source, st.match))
+        if mark or pad:
+            segments.append(Segment(mark + " " * pad, st.source))
+        return segments
 
     # -------------------------------------------------------------- actions
 
@@ -353,9 +431,19 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_row(self, article: Article, index: int, width: int, st: _RowStyles) -> Strip:
         """Build one row from segments: article text is never parsed as markup."""
-        date_w, source_w, title_w = column_widths(width)
         segments: list[Segment] = []
         gap = Segment(" ", st.base)
+        title_style, match_style = st.title, st.match
+        mark_w = MARK_WIDTH if self._marks is not None and width > MARK_WIDTH else 0
+        if mark_w:
+            assert self._marks is not None
+            read, starred = self._marks(article)
+            symbol = STAR_MARK if starred else UNREAD_MARK if not read else " "
+            segments.append(Segment(symbol, st.mark))
+            segments.append(gap)
+            if not read:
+                title_style, match_style = title_style + st.unread, match_style + st.unread
+        date_w, source_w, title_w = column_widths(width - mark_w)
         if date_w:
             segments.append(Segment(center(date_text(article), date_w), st.date))
             segments.append(gap)
@@ -363,7 +451,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             source = sanitize(article.source or "")
             segments.append(Segment(fit(source, source_w), st.source))
             segments.append(gap)
-        if title_w:
+        snippet = self._snippet_segments(article, title_w, title_style, st) if title_w else None
+        if snippet is not None:
+            segments.extend(snippet)
+        elif title_w:
             title = sanitize(article.title)
             matches: frozenset[int] = frozenset()
             if title:
@@ -371,12 +462,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 title = sanitize(article.path.name)  # something to point at
             end, mark, pad = measure_fit(title, title_w)
-            segments.extend(_title_segments(title[:end], matches, st.title, st.match))
+            segments.extend(_title_segments(title[:end], matches, title_style, match_style))
             if mark:
-                segments.append(Segment(mark, st.title))
+                segments.append(Segment(mark, title_style))
             if pad:
-                segments.append(Segment(" " * pad, st.title))
-        used = date_w + source_w + title_w + (1 if date_w else 0) + (1 if source_w else 0)
+                segments.append(Segment(" " * pad, title_style))
+        used = mark_w + date_w + source_w + title_w + (1 if date_w else 0) + (1 if source_w else 0)
         if used < width:
             segments.append(Segment(" " * (width - used), st.base))
         return Strip(segments, width)
@@ -427,6 +518,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             source=get("article-list--source"),
             title=base,
             match=get("article-list--match"),
+            unread=get("article-list--unread", partial=True),
+            mark=get("article-list--mark"),
         )
         cursor = get("article-list--cursor")
         # On the cursor row the cursor's colours win; the columns add only text style.
@@ -438,6 +531,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             source=cursor + get("article-list--source", partial=True).without_color,
             title=cursor,
             match=cursor_match,
+            unread=get("article-list--unread", partial=True).without_color,
+            mark=cursor + get("article-list--mark", partial=True).without_color,
         )
         return _Styles(normal, cursor_row, get("article-list--empty"))
 

@@ -13,7 +13,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 #: (name, help, action run on the main screen or the app).
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Filter articles", "Narrow the list by title, source, author", "screen.focus_filter"),
+    ("Filter articles", "Fuzzy text plus src: cat: is:unread after: …", "screen.focus_filter"),
     ("Open article", "Read the article under the cursor", "screen.open_selected"),
     ("Next article", "Open the next article in the list", "screen.step_article(1)"),
     ("Previous article", "Open the previous article in the list", "screen.step_article(-1)"),
@@ -22,6 +22,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Toggle sidebar", "Show or hide the metadata sidebar", "screen.toggle_sidebar"),
     ("Find in article", "Search the text of the open article", "screen.find_in_article"),
     ("Show problems", "Files that could not be read, and why", "screen.problems"),
+    ("Toggle read", "Mark the article read, or unread again", "screen.toggle_read"),
+    ("Mark all shown as read", "Every article in the view, after asking", "screen.mark_view_read"),
+    ("Toggle star", "Star the article, or unstar it", "screen.toggle_star"),
+    ("Change sort order", "Date, title or source, ascending or descending", "screen.cycle_sort"),
+    ("Browse sources", "Filter by source, category or saved search", "screen.toggle_browser"),
+    ("Save search", "Save the current filter under a name", "screen.save_search"),
     ("Show keys", "Every key binding", "app.help"),
     ("Quit newsdeck", "Leave the app", "app.quit"),
 )

@@ -13,7 +13,10 @@ from textual.widgets import Input
 
 
 class FilterBar(Input):
-    """`/` focuses it; every keystroke re-ranks; Esc clears and returns to the list."""
+    """`/` focuses it; every keystroke re-ranks; Esc clears and returns to the list.
+
+    The cursor does not blink (see ``__init__``): idle means no output at all.
+    """
 
     DEFAULT_CSS = """
     FilterBar { height: 1; border: none; padding: 0 1; }
@@ -33,6 +36,14 @@ class FilterBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="/ filter: title, source, author", id=id)
+        # A steady cursor, everywhere (issue 7): the blink repaints the box twice
+        # a second for as long as it has focus, ~300 B/s of output over SSH and
+        # a timer waking the app for nothing. The focused box already shows its
+        # cursor as a reversed cell and a brighter background, so the blink adds
+        # no information; doing it always (not only when SSH_CONNECTION is set)
+        # keeps one behaviour to test and also spares tmux, mosh and `su` shells
+        # that carry no SSH variables.
+        self.cursor_blink = False
 
     def action_clear_and_leave(self) -> None:
         """Esc: wipe the query (the list shows newest first) and go back to the list."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,18 +19,25 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Paste, Resize
+from textual.events import Mount, Paste, Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.app.article_list import ArticleList
+from tui.app.browser import Browser, ConfirmScreen, NameScreen, with_browser_term
 from tui.app.filter_bar import FilterBar
+from tui.app.loader import LibraryChanged, Loader
 from tui.app.reader import Reader
 from tui.app.sidebar import Sidebar
+from tui.core import query as query_language
 from tui.core.article import Article
+from tui.core.config import Config
+from tui.core.index import Hit
 from tui.core.library import Filtered, Library
 from tui.core.scan import scan
+from tui.core.state import StateError, StateStore
 
 #: The sidebar shows by default from this width on; below it `s` toggles it.
 SIDEBAR_MIN_WIDTH = 120
@@ -44,6 +52,10 @@ _FIRST_BATCH = 50
 #: C0/C1 control characters: a paste is data, never terminal control.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BATCH_SECONDS = 0.1
+#: How often marks made by another newsdeck (same user, same state file) are picked up.
+STATE_REFRESH_SECONDS = 2.0
+#: The filter is remembered for the directory once typing pauses this long.
+SAVE_FILTER_SECONDS = 1.0
 
 
 class HeaderLine(Static):
@@ -63,14 +75,24 @@ class HeaderLine(Static):
         files_seen: int,
         problems: int,
         query: str,
+        unread: int | None = None,
+        sort: str | None = None,
     ) -> None:
-        """Redraw from plain values (the path is data: Text, never markup)."""
+        """Redraw from plain values (the path is data: Text, never markup).
+
+        ``unread`` counts the unread articles among those shown; ``sort`` is a
+        :data:`~tui.core.query.SORTS` value shown as ``date ↓``.
+        """
         text = Text()
         noun = "article" if total == 1 else "articles"
         if query.strip():
             text.append(f"{shown:,} of {total:,} {noun}", style="bold")
         else:
             text.append(f"{total:,} {noun}", style="bold")
+        if unread is not None:
+            text.append(f"  {unread:,} unread", style="bold" if unread else "dim")
+        if sort is not None:
+            text.append(f"  {query_language.sort_label(sort)}", style="italic")
         text.append("  ")
         text.append(str(root), style="dim")
         if scanning:
@@ -101,13 +123,34 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_url", "Copy URL", show=False, id="main.copy_url"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
         Binding("exclamation_mark,e", "problems", "Problems", show=False, id="main.problems"),
+        # Only `c` joins the footer (80 columns hold no more); `?` and ctrl+p list the rest.
+        Binding("m", "toggle_read", "Read/unread", show=False, id="state.toggle_read"),
+        Binding("M", "mark_view_read", "Mark shown read", show=False, id="state.mark_view_read"),
+        Binding("f", "toggle_star", "Star/unstar", show=False, id="state.toggle_star"),
+        Binding("S", "cycle_sort", "Sort: date, title, source", show=False, id="view.sort"),
+        Binding("c", "toggle_browser", "Sources", id="view.browser"),
+        Binding("w", "save_search", "Save the filter as a search", show=False, id="search.save"),
         Binding("escape", "back", "Back", id="main.back"),
     ]
 
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self, root: Path, *, store: StateStore | None = None, config: Config | None = None
+    ) -> None:
         super().__init__()
         self.root = root
-        self.library = Library(root)
+        self.config = config if config is not None else Config()
+        #: Read/starred marks, views and saved searches (the App opens it once).
+        self.store = store if store is not None else StateStore.in_memory()
+        self.library = Library(root, pinyin=self.config.pinyin)
+        view = self.store.view(root)
+        #: One of :data:`tui.core.query.SORTS`; remembered per directory.
+        self.sort = view.sort if view.sort in query_language.SORTS else self.config.default_sort
+        self._restore_filter = view.filter
+        self._saved_filter = view.filter
+        self._save_filter_timer: Timer | None = None
+        #: (library size, marks version) -> unread count of the shown articles.
+        self._marks_version = 0
+        self._unread_cache: tuple[int, int, int, int] | None = None
         self.scanning = False
         self.files_seen = 0
         self.query_text = ""
@@ -122,8 +165,10 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield HeaderLine(id="header-line")
         with Horizontal(id="panes"):
+            yield Browser(id="browser")
             with Vertical(id="list-pane"):
                 yield FilterBar(id="filter")
+                yield Static("", id="query-errors")
                 yield ArticleList(id="list")
             reader = Reader(id="reader")
             reader.empty_message = EMPTY_READER
@@ -168,7 +213,7 @@ class MainScreen(Screen[None]):
         self.article_list.show([])
         self.scanning = True
         self._update_header()
-        self._scan()
+        self._start_loading()
 
     @work(thread=True, group="scan", description="scan the directory", exit_on_error=False)
     def _scan(self) -> None:
@@ -206,11 +251,34 @@ class MainScreen(Screen[None]):
                 if unreadable
                 else ""
             )
-        if self.query_text.strip():
+        fulltext = self.query_text.lstrip()
+        if fulltext.startswith("?"):
+            self._run_fulltext(fulltext[1:])
+        elif self.query_text.strip() or self.sort != query_language.DEFAULT_SORT:
             self._run_filter(self.query_text)
         else:
             self._show_articles(self.library.newest_first(), None, keep_current=True)
         self._update_header()
+
+    # -- the persistent index and live updates (see tui.app.loader) ----------------
+
+    #: Index, reconcile worker and watcher; None until mounted on a directory.
+    loader: Loader | None = None
+
+    def _start_loading(self) -> None:
+        """Paint from the index, reconcile, then watch; :meth:`_scan` if there is no index."""
+        self.loader = Loader(self, self.library, self.root)
+        self.loader.start()
+
+    @on(LibraryChanged)
+    def _library_changed(self, event: LibraryChanged) -> None:
+        event.stop()
+        self._scan_progress(self.library.total_files, event.done)
+
+    def on_unmount(self) -> None:
+        """Stop watching and close the index (waits for the loader to reach a safe point)."""
+        if self.loader is not None:
+            self.loader.close()
 
     # -- list and filter ---------------------------------------------------------
 
@@ -238,14 +306,90 @@ class MainScreen(Screen[None]):
         event.stop()
         self.query_text = event.value
         self.refresh_bindings()  # Esc "Back" comes and goes with the query
+        self._schedule_save_filter()
+        text = event.value.lstrip()
+        if text.startswith("?"):
+            self._run_fulltext(text[1:])
+            return
         self._run_filter(event.value)
+
+    #: str(path) -> the text of a full-text result's first match (what the reader finds).
+    _fulltext_terms: ClassVar[dict[str, str]] = {}
+    #: The full-text query last shown: showing it again (live updates) keeps the cursor.
+    _fulltext_shown: str | None = None
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="fulltext",
+        description="full-text search",
+        exit_on_error=False,
+    )
+    def _run_fulltext(self, query: str) -> None:
+        """Full-text search (``?words``) in the index, in a thread; a newer one cancels this."""
+        worker = get_current_worker()
+        loader = self.loader
+        hits = loader.search(query) if loader is not None and query.strip() else []
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_fulltext, query, hits)
+
+    def _show_fulltext(self, query: str, hits: list[Hit]) -> None:
+        """Full-text hits in the list, best first, each title followed by its snippet."""
+        text = self.query_text.lstrip()
+        if not text.startswith("?") or text[1:] != query:
+            return  # typing went on
+        articles: list[Article] = []
+        snippets: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
+        terms: dict[str, str] = {}
+        for hit in hits:
+            held = self.library.get(hit.article.path)
+            article = held if held is not None else hit.article
+            key = str(article.path)
+            if not article.ok or key in snippets:
+                continue
+            articles.append(article)
+            snippets[key] = (hit.snippet, hit.highlights)
+            if hit.highlights:
+                start, end = hit.highlights[0]
+                terms[key] = hit.snippet[start:end]
+        self._fulltext_terms = terms
+        if self.loader is None or self.loader.fell_back:
+            message = "Full-text search needs the index, which could not be opened."
+        elif query.strip():
+            message = "No article contains that. Esc clears the search."
+        else:
+            message = "Type words after ? to search the article text."
+        self.article_list.empty_message = message
+        same = self._fulltext_shown == query
+        self._fulltext_shown = query
+        target = self.article_list.article if same else (articles[0] if articles else None)
+        self.article_list.show_snippets(articles, snippets, keep_cursor_on=target)
+        self._shown_count = len(articles)
+        if articles and self.first_paint_at is None:
+            self.first_paint_at = time.perf_counter()
+        self.sidebar.show(self.article_list.article)
+        self._update_header()
+        self.last_filter_shown = (self.query_text, time.perf_counter())
+
+    def _find_fulltext_match(self, article: Article) -> None:
+        """Opening a full-text result: the reader scrolls to the match and marks it."""
+        if self.query_text.lstrip().startswith("?"):
+            term = self._fulltext_terms.get(str(article.path))
+            if term:
+                self.reader.find_on_open(term)
 
     @work(thread=True, exclusive=True, group="filter", description="filter", exit_on_error=False)
     def _run_filter(self, query: str) -> None:
-        """Rank in a thread; a newer keystroke cancels this one."""
+        """Apply the query language in a thread; a newer keystroke cancels this one."""
         worker = get_current_worker()
+        store = self.store
         result = self.library.filtered(
-            query, self._filtered, should_stop=lambda: worker.is_cancelled
+            query,
+            self._filtered,
+            should_stop=lambda: worker.is_cancelled,
+            sort=self.sort,
+            is_read=store.is_read,
+            is_starred=store.is_starred,
         )
         if result.cancelled or worker.is_cancelled:
             return
@@ -256,14 +400,23 @@ class MainScreen(Screen[None]):
             return  # typing went on; a newer result is coming
         self._filtered = result
         query = result.query.strip()
+        self._show_query_errors(result.errors)
         if query:
             self.article_list.empty_message = "No article matches the filter. Esc clears it."
-        self._show_articles(result.articles, query or None, keep_current=not query)
+        # Only the fuzzy words are highlighted: `src:x` does not mark title letters.
+        self._show_articles(result.articles, result.text.strip() or None, keep_current=not query)
         self.last_filter_shown = (result.query, time.perf_counter())
+
+    def _show_query_errors(self, errors: tuple[str, ...]) -> None:
+        """Problems in the query, one line under the filter box (the rest still applies)."""
+        line = self.query_one("#query-errors", Static)
+        line.update(Text("⚠ " + "; ".join(errors)) if errors else "")
+        line.set_class(bool(errors), "-visible")
 
     @on(FilterBar.Leave)
     def _filter_leave(self, event: FilterBar.Leave) -> None:
         event.stop()
+        self._save_filter()
         self.article_list.focus()
 
     # -- routing between panes ------------------------------------------------------
@@ -289,8 +442,11 @@ class MainScreen(Screen[None]):
             return
         self.sidebar.show(article)
         self.reader.open(article)
+        self._find_fulltext_match(article)
         self.add_class("-reading")
         self.reader.view.focus()
+        if self.config.mark_read_on_open and not self.store.is_read(article):
+            self._change_marks(lambda: self.store.set_read([article]))
 
     # -- layout ----------------------------------------------------------------------
 
@@ -438,4 +594,183 @@ class MainScreen(Screen[None]):
             files_seen=self.files_seen,
             problems=len(self.library.problems),
             query=self.query_text,
+            unread=self._shown_unread(),
+            sort=self.sort,
         )
+
+    def _shown_unread(self) -> int:
+        """Unread articles among those listed (cached until the list or the marks change)."""
+        shown = self.article_list.articles
+        key = (id(shown), len(shown), self._marks_version)
+        cached = self._unread_cache
+        if cached is not None and cached[:3] == key:
+            return cached[3]
+        count = self.store.unread_count(shown)
+        self._unread_cache = (*key, count)
+        return count
+
+    # -- reading state, sort, browser (issue 5) ----------------------------------------
+
+    @on(Mount)
+    def _start_state(self, event: Mount) -> None:
+        """Draw the marks, restore the directory's filter, poll other instances' marks."""
+        store = self.store
+        self.article_list.set_marks(lambda a: (store.is_read(a), store.is_starred(a)))
+        self.sidebar.marks = lambda a: (store.is_read(a), store.is_starred(a))
+        if self._restore_filter:
+            self.filter_bar.value = self._restore_filter
+            self.filter_bar.cursor_position = len(self._restore_filter)
+        self.set_interval(STATE_REFRESH_SECONDS, self._poll_state)
+
+    def _poll_state(self) -> None:
+        """Marks made by another newsdeck of the same user show within a few seconds."""
+        if self.store.refresh():
+            self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        """Redraw everything that shows reading state."""
+        self._marks_version += 1
+        self.article_list.refresh_marks()
+        self.sidebar.show(self.sidebar.article)
+        self._update_header()
+        if self.browser.display:
+            self._fill_browser()
+
+    def _change_marks(self, change: Callable[[], object]) -> bool:
+        """Run a store write; a failure is a notification, not a crash."""
+        try:
+            change()
+        except StateError as exc:
+            self.notify(Text(str(exc)), title="Reading state", severity="error")
+            return False
+        self._marks_changed()
+        return True
+
+    def action_toggle_read(self) -> None:
+        """`m`: flip read/unread of the article under the cursor (or in the reader)."""
+        article = self.current_article()
+        if article is not None:
+            self._change_marks(lambda: self.store.toggle_read(article))
+
+    def action_toggle_star(self) -> None:
+        """`f`: star or unstar the article under the cursor (or in the reader)."""
+        article = self.current_article()
+        if article is not None:
+            self._change_marks(lambda: self.store.toggle_star(article))
+
+    def action_mark_view_read(self) -> None:
+        """`M`: mark every article of the current view read, after a y/n question."""
+        articles = list(self.article_list.articles)
+        unread = self.store.unread_count(articles)
+        if not unread:
+            self.notify("Everything shown is already read.")
+            return
+        noun = "article" if unread == 1 else "articles"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._change_marks(lambda: self.store.set_read(articles))
+
+        self.app.push_screen(
+            ConfirmScreen(f"Mark {unread:,} unread {noun} in this view as read?"), answered
+        )
+
+    def action_cycle_sort(self) -> None:
+        """`S`: date ↓, date ↑, title ↑, title ↓, source ↑, source ↓; remembered per directory."""
+        self.sort = query_language.next_sort(self.sort)
+        try:
+            self.store.save_view(self.root, sort=self.sort)
+        except StateError as exc:
+            self.notify(Text(str(exc)), title="Reading state", severity="warning")
+        self._filtered = None
+        self._update_header()
+        self._run_filter(self.query_text)
+
+    @property
+    def browser(self) -> Browser:
+        """The source/category browser."""
+        return self.query_one("#browser", Browser)
+
+    def action_toggle_browser(self) -> None:
+        """`c`: show the source/category browser (and focus it), or hide it."""
+        browser = self.browser
+        if browser.display and not browser.has_focus_within:
+            browser.focus_list()
+            return
+        browser.display = not browser.display
+        if browser.display:
+            self.remove_class("-reading")
+            self._fill_browser()
+            # Focus once it is laid out: a widget still hidden cannot take focus.
+            self.call_after_refresh(browser.focus_list)
+        else:
+            self.set_focus(self.article_list)
+
+    def _fill_browser(self) -> None:
+        store = self.store
+        facets = query_language.facets(self.library.newest_first(), store.is_read)
+        self.browser.show_facets(facets, store.saved_searches())
+
+    @on(Browser.Chosen)
+    def _browser_chosen(self, event: Browser.Chosen) -> None:
+        event.stop()
+        if event.saved:
+            value = event.term or ""
+        else:
+            value = with_browser_term(self.filter_bar.value, event.term, replace_all=True)
+        self.filter_bar.value = value
+        self.filter_bar.cursor_position = len(value)
+        self._save_filter()
+        self.set_focus(self.article_list)
+
+    @on(Browser.DeleteSaved)
+    def _browser_delete(self, event: Browser.DeleteSaved) -> None:
+        event.stop()
+        try:
+            self.store.delete_search(event.name)
+        except StateError as exc:
+            self.notify(Text(str(exc)), title="Saved searches", severity="error")
+            return
+        self.notify(Text(f"Deleted saved search {event.name}"))
+        self._fill_browser()
+
+    def action_save_search(self) -> None:
+        """`w`: save the current filter under a name (listed in the browser)."""
+        query = self.filter_bar.value.strip()
+        if not query:
+            self.notify("Type a filter first (/), then save it.", severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                self.store.save_search(name, query)
+            except (StateError, ValueError) as exc:
+                self.notify(Text(str(exc)), title="Saved searches", severity="error")
+                return
+            self.notify(Text(f"{name}: {query}"), title="Saved search")
+            if self.browser.display:
+                self._fill_browser()
+
+        self.app.push_screen(NameScreen(f"Save the filter “{query}” as:"), named)
+
+    def _schedule_save_filter(self) -> None:
+        """Remember the filter once typing pauses (not on every keystroke: each is a write)."""
+        if self._save_filter_timer is not None:
+            self._save_filter_timer.stop()
+        self._save_filter_timer = self.set_timer(SAVE_FILTER_SECONDS, self._save_filter)
+
+    def _save_filter(self) -> None:
+        """Remember the filter for this directory (restored on the next start)."""
+        if self._save_filter_timer is not None:
+            self._save_filter_timer.stop()
+            self._save_filter_timer = None
+        value = self.filter_bar.value
+        if value == self._saved_filter:
+            return
+        try:
+            self.store.save_view(self.root, filter=value)
+        except StateError:
+            return  # the store already warned at start-up when it is not writable
+        self._saved_filter = value

@@ -11,9 +11,13 @@ boundaries (:func:`split_markdown`), renders and shows the first screenful at
 once, then renders the rest chunk by chunk (checking for cancellation between
 chunks, so paging through articles never waits on a stale render) and swaps
 the whole article in without moving the scroll position. Rendered articles are
-kept in an LRU keyed by (path, mtime, width, theme), so going back and forth
-with n/p or re-opening is instant; a width change re-renders once the resize
-settles.
+kept in an LRU keyed by (path, mtime, width, theme, whole), so going back and
+forth with n/p or re-opening is instant; a width change re-renders once the
+resize settles.
+
+Huge bodies (issue 6) are cut for display: past :data:`HTML_CAP` bytes of HTML or
+:data:`MARKDOWN_CAP` characters of Markdown only the first part is rendered, with
+a notice at the end; ``ctrl+o`` (``reader.open_full``) renders the whole body.
 """
 
 from __future__ import annotations
@@ -75,6 +79,15 @@ HEAD_MIN_CHARS = 1_000
 CHUNK_CHARS = 16_000
 #: Seconds a width must hold still before the article is re-rendered at it.
 RESIZE_SETTLE = 0.1
+#: Bodies larger than this (bytes of HTML) show only their first part (issue 6):
+#: Rich renders ~2.5 MB of Markdown a second and keeps ~15,000 lines per MB,
+#: so a 10 MB body would take seconds and hundreds of MB for a page nobody reads
+#: to the end. Read at call time, so tests may lower it.
+HTML_CAP = 2_000_000
+#: The same cap for the converted Markdown (characters), which is what costs.
+MARKDOWN_CAP = 1_000_000
+#: The key that renders a truncated article whole (``reader.open_full``).
+OPEN_FULL_KEY = "ctrl+o"
 
 #: A fence opener: up to 3 spaces, then ``` or ~~~ (3 or more).
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -102,14 +115,71 @@ class Rendered:
     plain: list[str]
     width: int
     complete: bool = True
+    #: Only the first part of a huge body is shown (see :data:`HTML_CAP`).
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """An article body converted once: Markdown to render, plain text for statistics."""
+    """An article body converted once: Markdown to render, plain text for statistics.
+
+    ``truncated`` sources hold only the first part of a huge body (``text`` too,
+    so reading statistics then describe the part shown); ``size`` is the whole
+    body's HTML in bytes and ``shown`` about how many of them are displayed.
+    """
 
     markdown: str
     text: str
+    truncated: bool = False
+    size: int = 0
+    shown: int = 0
+
+
+def human_size(size: int) -> str:
+    """Bytes as KB / MB for the truncation notice (1000-based, as the sidebar)."""
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def cap_markdown(html: str, *, whole: bool = False) -> tuple[Source, str]:
+    """Convert ``html`` to Markdown, cut to the display caps unless ``whole``.
+
+    Returns the source (its ``text`` still empty: the caller fills it, off the
+    first-screen path) and the HTML that was converted. The HTML is cut first,
+    at the end of a tag, so a 10 MB body costs a 2 MB conversion; the Markdown
+    is then cut at the last blank line (a block boundary) before the cap.
+    """
+    size = len(html.encode("utf-8", "replace"))
+    used = html
+    if not whole and size > HTML_CAP:
+        used = html.encode("utf-8", "replace")[:HTML_CAP].decode("utf-8", "ignore")
+        tag_end = used.rfind(">")
+        if tag_end > len(used) // 2:
+            used = used[: tag_end + 1]
+    markdown = html_to_markdown(used)
+    shown = size if used is html else len(used.encode("utf-8", "replace"))
+    if not whole and len(markdown) > MARKDOWN_CAP:
+        cut = markdown.rfind("\n\n", 0, MARKDOWN_CAP)
+        cut = cut if cut > MARKDOWN_CAP // 2 else MARKDOWN_CAP
+        shown = shown * cut // len(markdown)
+        markdown = markdown[:cut]
+    return Source(markdown, "", shown < size, size, shown), used
+
+
+def render_notice(console: Console, source: Source) -> list[Strip]:
+    """The visible end of a truncated article: what is missing and the key for it."""
+    message = Text(
+        f"Article truncated for display: {human_size(source.size)}, "
+        f"showing the first {human_size(source.shown)}.",
+        style="bold",
+    )
+    hint = Text(
+        f"Press {OPEN_FULL_KEY} to open the whole article (rendering it may take a while).",
+        style="italic",
+    )
+    lines = console.render_lines(Group(Rule(style="dim"), message, hint), pad=False)
+    return [Strip([], 0), *(Strip(line) for line in lines)]
 
 
 def article_header(article: Article) -> Group:
@@ -211,13 +281,15 @@ def render_markdown(console: Console, markdown: str) -> list[Strip]:
     return strips
 
 
-def _finish(strips: list[Strip], width: int, *, complete: bool = True) -> Rendered:
+def _finish(
+    strips: list[Strip], width: int, *, complete: bool = True, truncated: bool = False
+) -> Rendered:
     """Package lines, dropping trailing blank lines Markdown leaves behind."""
     end = len(strips)
     while end and not strips[end - 1].text.strip():
         end -= 1
     kept = strips[:end]
-    return Rendered(kept, [strip.text for strip in kept], width, complete)
+    return Rendered(kept, [strip.text for strip in kept], width, complete, truncated)
 
 
 def render_article(article: Article, markdown: str | None, width: int) -> Rendered:
@@ -244,7 +316,8 @@ def message_lines(message: str, width: int) -> Rendered:
     return Rendered(strips, [s.text for s in strips], width)
 
 
-CacheKey = tuple[str, float, int, str]
+#: (path, mtime, width, theme, whole): ``whole`` is True once ctrl+o lifted the cap.
+CacheKey = tuple[str, float, int, str, bool]
 
 
 class RenderCache:
@@ -320,6 +393,29 @@ class ArticleView(ScrollView, can_focus=True):
         #: Lines as last painted, by (line, scroll x, width, style): scrolling by a
         #: line repaints one new line, not the screen. Cleared when lines or marks change.
         self._painted: dict[tuple[int, int, int, Style], Strip] = {}
+        #: (size, container size, virtual size) at the last layout that reached us.
+        self._laid_out: tuple[Size, Size, Size] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Skip layouts that change nothing here, so the scrollbar is not re-sent.
+
+        Every layout pass anywhere on the screen (the sidebar or the header
+        line updating a Static) calls this on every widget. Textual's
+        ``ScrollView`` compares the ``virtual_size`` it is given (the pane's own
+        size, for a ScrollView) with ours (the article's lines), which never
+        match, so it refreshes the vertical scrollbar each time: 34 rows of two
+        cells re-sent on every cursor move in the list (issue 7). Only a real
+        change of size or of our line count goes on to Textual, which then
+        updates the scrollbar as before (it uses ``self.virtual_size``, not the
+        argument, so passing ``Size(-1, -1)`` makes sure the change is seen).
+        """
+        state = (size, container_size, self.virtual_size)
+        if state == self._laid_out:
+            return False
+        self._laid_out = state
+        return super()._size_updated(size, Size(-1, -1), container_size, layout)
 
     @property
     def rendered(self) -> Rendered:
@@ -505,7 +601,10 @@ class FindBar(Horizontal):
         """The find box was closed."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Find in article", id="find-input")
+        # A steady cursor: a blinking one writes to the terminal twice a second (issue 7).
+        find_input = Input(placeholder="Find in article", id="find-input")
+        find_input.cursor_blink = False
+        yield find_input
         yield Label("", id="find-count")
 
     @property
@@ -562,6 +661,8 @@ class Reader(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "find", "Find", id="reader.find"),
+        # Live only while a truncated article is shown (see check_action).
+        Binding(OPEN_FULL_KEY, "open_full", "Whole article", id="reader.open_full"),
     ]
 
     class Loaded(Message):
@@ -591,6 +692,9 @@ class Reader(Vertical):
         self.loading_article = False
         self.rendering_article = False
         self.empty_message = "Select an article and press Enter to read it."
+        #: (path, mtime) of articles the user asked to see whole (ctrl+o).
+        self._whole: set[tuple[str, float]] = set()
+        self._bindings_truncated = False
 
     def compose(self) -> ComposeResult:
         yield ArticleView(id="article-view")
@@ -617,8 +721,44 @@ class Reader(Vertical):
         return max(HEAD_MIN_CHARS, width * height * 3 // 4)
 
     def cache_key(self, article: Article, width: int) -> CacheKey:
-        """What a rendering depends on: the file's version, the width and the theme."""
-        return (str(article.path), article.mtime, width, self.app.theme)
+        """What a rendering depends on: the file's version, width, theme, and the cap."""
+        whole = self._is_whole(article)
+        return (str(article.path), article.mtime, width, self.app.theme, whole)
+
+    def _is_whole(self, article: Article) -> bool:
+        return (str(article.path), article.mtime) in self._whole
+
+    @property
+    def truncated(self) -> bool:
+        """Only the first part of a huge body is shown (``ctrl+o`` shows it all)."""
+        return self.article is not None and self.view.rendered.truncated
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``open_full`` is live (and in the footer) only for a truncated article."""
+        if action == "open_full":
+            return self.truncated
+        return True
+
+    def _sync_bindings(self) -> None:
+        """Tell the footer when ctrl+o comes or goes, and only then (a footer
+        refresh on every article opened would be bytes on the wire for nothing)."""
+        if self.truncated != self._bindings_truncated:
+            self._bindings_truncated = self.truncated
+            self.refresh_bindings()
+
+    def action_open_full(self) -> None:
+        """Render the whole of a truncated article (in the worker; the view stays put)."""
+        article = self.article
+        if article is None or not self.truncated or self._is_whole(article):
+            return
+        self._whole.add((str(article.path), article.mtime))
+        self._token += 1
+        self.rendering_article = True
+        self.last_full_seconds = None
+        self._started = time.perf_counter()
+        self.refresh_bindings()
+        self.notify("Rendering the whole article…", title="Whole article", timeout=3)
+        self._start(article, self._width(), progressive=False, position="line")
 
     def open(self, article: Article) -> None:
         """Show ``article``: from the cache at once, else the header, then its first
@@ -639,6 +779,7 @@ class Reader(Vertical):
         self.loading_article = self.rendering_article = True
         self.last_open_seconds = self.last_full_seconds = None
         self.view.set_rendered(render_article(article, None, width))
+        self._sync_bindings()
         self._start(article, width, progressive=True, position="top")
 
     def clear(self) -> None:
@@ -648,13 +789,17 @@ class Reader(Vertical):
         self.article = None
         self.loading_article = self.rendering_article = False
         self._show_empty()
+        self._sync_bindings()
 
     def _start(
         self, article: Article, width: int, *, progressive: bool, position: Position
     ) -> None:
         source = self._sources.get((str(article.path), article.mtime))
+        whole = self._is_whole(article)
+        if source is not None and source.truncated and whole:
+            source = None  # converted with the cap: convert again, whole
         head = self._head_chars(width) if progressive else 0
-        self._load_and_render(article, width, self._token, source, head, position)
+        self._load_and_render(article, width, self._token, source, head, position, whole)
 
     @work(
         thread=True,
@@ -671,32 +816,42 @@ class Reader(Vertical):
         source: Source | None,
         head_chars: int,
         position: Position,
+        whole: bool = False,
     ) -> None:
-        """Load, convert and render off the UI thread; ``head_chars`` 0 renders all at once."""
+        """Load, convert and render off the UI thread; ``head_chars`` 0 shows nothing
+        until the whole is rendered. Bodies over the caps are cut unless ``whole``."""
         worker = get_current_worker()
-        body = ""
+        used = ""
         if source is None:
             body = load_body(article) or ""
             if worker.is_cancelled:
                 return
-            markdown = html_to_markdown(body)
-        else:
-            markdown = source.markdown
+            source, used = cap_markdown(body, whole=whole)
+            del body
+        markdown = source.markdown
         if worker.is_cancelled:
             return
         console = _console(width)
         strips = render_header(console, article)
         shown = markdown if markdown.strip() else _NO_TEXT
-        chunks = split_markdown(shown, head_chars) if head_chars else [shown]
+        if head_chars:
+            chunks = split_markdown(shown, head_chars)
+        elif len(shown) > CHUNK_CHARS * 4:
+            chunks = split_markdown(shown, CHUNK_CHARS)  # so a cancel stops a long render
+        else:
+            chunks = [shown]
+        truncated = source.truncated
         strips += render_markdown(console, chunks[0])
-        if len(chunks) > 1:
+        if len(chunks) > 1 and head_chars:
             if worker.is_cancelled:
                 return
-            head = _finish(strips, width, complete=False)
+            head = _finish(strips, width, complete=False, truncated=truncated)
             self.app.call_from_thread(self._show, token, head, None, position)
             position = "line"
-        if source is None:
-            source = Source(markdown, html_to_text(body))
+        if not source.text and used:
+            source = Source(
+                markdown, html_to_text(used), source.truncated, source.size, source.shown
+            )
         for chunk in chunks[1:]:
             if worker.is_cancelled:
                 return
@@ -705,7 +860,12 @@ class Reader(Vertical):
             strips += render_markdown(console, chunk)
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(self._show, token, _finish(strips, width), source, position)
+        rendered = _finish(strips, width, truncated=truncated)
+        if truncated:
+            rendered = _finish(
+                [*rendered.strips, *render_notice(console, source)], width, truncated=True
+            )
+        self.app.call_from_thread(self._show, token, rendered, source, position)
 
     def _show(
         self, token: int, rendered: Rendered, source: Source | None, position: Position
@@ -742,6 +902,7 @@ class Reader(Vertical):
         view.set_rendered(
             rendered, keep_position=position == "fraction", keep_line=position == "line"
         )
+        self._sync_bindings()
         find_bar = self.query_one(FindBar)
         if find_bar.has_class("-visible") and find_bar.input.value:
             total = view.find(find_bar.input.value, scroll=position == "top", prefer=current)
@@ -797,6 +958,43 @@ class Reader(Vertical):
         event.stop()
         self.view.find("")
         self.view.focus()
+
+    # -- opening at a full-text match (the list's `?` mode) ---------------------------
+
+    #: (article, term) to find again once that article is wholly rendered.
+    _find_pending: tuple[Article, str] | None = None
+
+    def find_on_open(self, term: str) -> int:
+        """Mark ``term`` in the article just opened and scroll to its first match.
+
+        Why: a full-text result should open where the match is. The find box
+        shows the term (without taking the focus, so the keys keep scrolling),
+        each swap of the progressive render re-applies it, and the whole
+        article's arrival (:class:`Loaded`) scrolls once more in case the
+        first match lay beyond the first screen. Returns the matches so far.
+        """
+        if self.article is None or not term:
+            return 0
+        self._find_pending = (self.article, term)
+        return self._show_find(term)
+
+    def _show_find(self, term: str) -> int:
+        bar = self.query_one(FindBar)
+        bar.add_class("-visible")
+        with bar.input.prevent(Input.Changed):
+            bar.input.value = term
+        total = self.view.find(term, prefer=self.view.current_match)
+        bar.set_count(self.view.match_index + 1, total)
+        return total
+
+    @on(Loaded)
+    def _find_when_loaded(self, event: Loaded) -> None:
+        """Not stopped: the screen's handler runs too."""
+        pending = self._find_pending
+        if pending is not None and pending[0] is event.article:
+            self._find_pending = None
+            if event.article is self.article:
+                self._show_find(pending[1])
 
 
 __all__ = [

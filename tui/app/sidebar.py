@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -96,6 +97,8 @@ class Sidebar(VerticalScroll):
         super().__init__(id=id)
         self.article: Article | None = None
         self.stats: ReadingStats | None = None
+        #: ``marks(article)`` -> (read, starred), set by the screen that owns the state.
+        self.marks: Callable[[Article], tuple[bool, bool]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article selected.", style="dim"), id="sidebar-body")
@@ -132,6 +135,9 @@ class Sidebar(VerticalScroll):
             rows.append(Text(""))
 
         field("Title", article.title or "(untitled)")
+        if self.marks is not None:
+            read, starred = self.marks(article)
+            field("State", ("Read" if read else "● Unread") + ("  ★ Starred" if starred else ""))
         field("Source", article.source)
         field("Author", article.author)
         if article.date is not None:
