@@ -13,7 +13,15 @@ comes out of the pty master:
   while the reader sits idle in the filter);
 - ``*_repeat_bytes``: of those, bytes that repainted a line segment with exactly
   the bytes it already had (same cursor position, same styles, same text): the
-  needless part of the redraw.
+  needless part of the redraw;
+- ``*_regions``: the same bytes (mean per key) by the widget that drew them
+  (``article-view:scrollbar``, ``sidebar-body``, ...), from a map of which
+  widget covers each cell, taken from a headless run of the app at the same
+  size on the same directory; bytes before the first cursor move are ``other``.
+
+Textual 8.2.8 does not diff against what the terminal shows: a refreshed region
+is re-sent whole, as one span per line from its left to its right edge
+(segment-aligned), whatever changed. So bytes follow refresh regions.
 
 Usage: ``python bench/pty_bench.py [DIR]`` (default: the bundled samples).
 """
@@ -32,6 +40,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections import Counter
 from pathlib import Path
 
 WIDTH, HEIGHT = 120, 36
@@ -48,19 +57,38 @@ class Screen:
     a segment identical to the previous one at the same position changed nothing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cells: list[list[str]] | None = None) -> None:
         self.segments: dict[tuple[int, int], bytes] = {}
+        #: The widget drawing each cell (row, column; 0-based), when known.
+        self.cells = cells
+        #: Bytes by widget since the last :meth:`take_regions`.
+        self.regions: Counter[str] = Counter()
+
+    def take_regions(self) -> Counter[str]:
+        """The bytes by widget since the last call."""
+        regions, self.regions = self.regions, Counter()
+        return regions
+
+    def _region(self, row: int, column: int) -> str:
+        cells = self.cells
+        if cells is None:
+            return "all"
+        if 0 < row <= len(cells) and 0 < column <= len(cells[row - 1]):
+            return cells[row - 1][column - 1]
+        return "other"
 
     def feed(self, data: bytes) -> int:
         """Record ``data``; return how many of its bytes repeated what was there."""
         repeat = 0
         marks = list(_CUP.finditer(data))
+        self.regions["other"] += marks[0].start() if marks else len(data)
         for i, mark in enumerate(marks):
             end = marks[i + 1].start() if i + 1 < len(marks) else len(data)
             segment = data[mark.end() : end]
+            key = (int(mark.group(1)), int(mark.group(2)))
+            self.regions[self._region(*key)] += end - mark.start()
             if not segment.strip(b"\r\n"):
                 continue  # a bare cursor move (end of strip, input cursor)
-            key = (int(mark.group(1)), int(mark.group(2)))
             if self.segments.get(key) == segment:
                 repeat += end - mark.start()
             self.segments[key] = segment
@@ -70,7 +98,7 @@ class Screen:
 class PtyApp:
     """``python -m tui ROOT`` on a pty of its own, read without blocking."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cells: list[list[str]] | None = None) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", HEIGHT, WIDTH, 0, 0))
         env = {k: v for k, v in os.environ.items() if k not in {"COLORTERM", "COLUMNS", "LINES"}}
@@ -87,7 +115,7 @@ class PtyApp:
             preexec_fn=_take_terminal,
         )
         os.close(slave)
-        self.screen = Screen()
+        self.screen = Screen(cells)
 
     def read(self, seconds: float, *, until_quiet: float | None = None) -> tuple[int, int]:
         """Collect output for ``seconds`` (or until ``until_quiet`` s without any).
@@ -142,31 +170,98 @@ def _take_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def run(root: Path | str) -> dict[str, float]:
+def cell_owners(root: Path) -> list[list[str]] | None:
+    """Which widget draws each cell at WIDTH x HEIGHT: the app run headless on ``root``.
+
+    Named by the nearest id (``list``, ``sidebar-body``); scrollbars as
+    ``<owner>:scrollbar``. None when the app cannot be run in-process.
+    """
+    import asyncio
+
+    try:
+        from textual.errors import NoWidget
+        from textual.scrollbar import ScrollBar, ScrollBarCorner
+
+        from tui.app.app import NewsdeckApp
+    except ImportError:
+        return None
+
+    def name(widget: object) -> str:
+        suffix = ":scrollbar" if isinstance(widget, ScrollBar | ScrollBarCorner) else ""
+        node = getattr(widget, "parent", None) if suffix else widget
+        while node is not None and getattr(node, "id", None) is None:
+            node = getattr(node, "parent", None)
+        owner = node.id if node is not None else type(widget).__name__
+        return f"{owner}{suffix}" if node is not None else type(widget).__name__
+
+    async def collect() -> list[list[str]]:
+        app = NewsdeckApp(root)
+        async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+            for _ in range(100):  # until the scan is done
+                await pilot.pause(0.1)
+                if not getattr(app.screen, "scanning", False):
+                    break
+            await pilot.pause(0.3)
+            cells = []
+            for y in range(HEIGHT):
+                row = []
+                for x in range(WIDTH):
+                    try:
+                        widget, _ = app.screen.get_widget_at(x, y)
+                    except NoWidget:
+                        row.append("none")
+                        continue
+                    row.append(name(widget))
+                cells.append(row)
+            return cells
+
+    return asyncio.run(collect())
+
+
+def _mean_regions(samples: list[Counter[str]]) -> dict[str, float]:
+    total: Counter[str] = Counter()
+    for sample in samples:
+        total.update(sample)
+    return {name: round(n / len(samples), 1) for name, n in total.most_common() if n}
+
+
+def run(root: Path | str) -> dict[str, object]:
     """Measure the bytes of one cursor move and one filter keystroke on ``root``."""
-    app = PtyApp(Path(root))
-    results: dict[str, float] = {}
+    cells = cell_owners(Path(root))
+    app = PtyApp(Path(root), cells)
+    results: dict[str, object] = {}
     try:
         started = time.monotonic()
         first, _ = app.read(60.0, until_quiet=1.5)
         results["startup_bytes"] = float(first)
         results["startup_s"] = time.monotonic() - started - 1.5
+        app.screen.take_regions()
 
-        moves = [app.press(b"j", 2.0, until_quiet=0.3) for _ in range(REPEATS)]
+        moves, move_regions = [], []
+        for _ in range(REPEATS):
+            moves.append(app.press(b"j", 2.0, until_quiet=0.3))
+            move_regions.append(app.screen.take_regions())
         results["cursor_move_bytes"] = statistics.median(m[0] for m in moves)
         results["cursor_move_repeat_bytes"] = statistics.median(m[1] for m in moves)
+        results["cursor_move_regions"] = _mean_regions(move_regions)
 
         app.press(b"/", 2.0, until_quiet=0.6)
         app.read(1.2)  # let a blink or two pass, so what follows starts on a fresh cycle
-        keys = []
+        keys, key_regions = [], []
         for letter in b"ceaor"[:REPEATS]:
+            app.screen.take_regions()
             keys.append(app.press(bytes([letter]), BLINK_WINDOW_S))
+            key_regions.append(app.screen.take_regions())
             app.read(1.2)  # the filter settles; blinks go by uncounted
         results["filter_key_bytes"] = statistics.median(k[0] for k in keys)
         results["filter_key_repeat_bytes"] = statistics.median(k[1] for k in keys)
-        # Idle in the focused filter: exactly what the blink timer writes per tick.
+        results["filter_key_regions"] = _mean_regions(key_regions)
+        # Idle in the focused filter: what the blink timer writes per tick (the
+        # median over the windows, so one late redraw of something else does not
+        # pass for a blink; 0 when the cursor does not blink).
+        app.read(1.5)
         blinks = [app.read(0.5)[0] for _ in range(4)]
-        results["blink_bytes"] = statistics.median(b for b in blinks if b) if any(blinks) else 0.0
+        results["blink_bytes"] = statistics.median(blinks)
     finally:
         app.close()
     return results
