@@ -182,11 +182,6 @@ async def test_markup_shows_literally_in_list_reader_and_sidebar(
         assert app.is_running  # [@click=app.quit] did not quit
 
 
-@pytest.mark.xfail(
-    not hasattr(reader_module, "OPEN_FULL_KEY"),
-    reason="the reader's display size cap with 'open anyway' is not in tui/app/reader.py yet",
-    strict=False,
-)
 async def test_huge_body_is_capped_with_a_notice_and_opens_anyway(
     hostile: tuple[Path, dict[str, Expect]],
 ) -> None:
@@ -246,11 +241,6 @@ def _write_many(root: Path, count: int) -> None:
     (root / "d00" / "zz-broken.md").write_bytes(b"\x00" * 64)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="tui/core/scan_pool.py: the forkserver pool fails under Textual's headless "
-    "run_test with ValueError('bad value(s) in fds_to_keep') (reported to the lead)",
-)
 async def test_many_tiny_files(tmp_path: Path) -> None:
     root = tmp_path / "many"
     _write_many(root, MANY_FILES)

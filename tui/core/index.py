@@ -565,7 +565,7 @@ class Index:
                         pending.append(pool.submit(_extract_many, chunks[nxt]))
                     given += 1
                     yield from results
-        except (OSError, RuntimeError, BrokenProcessPool):
+        except (OSError, RuntimeError, ValueError, BrokenProcessPool):
             # No worker processes here (a sandbox, a main module that cannot be
             # re-imported, a killed worker): parse the rest in this process.
             for chunk in chunks[given:]:
