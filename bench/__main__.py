@@ -32,7 +32,7 @@ from typing import Any
 from bench import corpus
 
 BENCH_DIR = Path(__file__).resolve().parent
-SECTIONS: tuple[str, ...] = ("scan", "convert", "fuzzy", "list", "app")
+SECTIONS: tuple[str, ...] = ("scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty")
 SIZES_FULL = (10_000, 100_000)
 SIZES_QUICK = (10_000,)
 SCAN_TARGET_RATIO = 3.0
@@ -436,12 +436,39 @@ def section_app(args: argparse.Namespace) -> None:
         note(f"real corpus absent ({args.real}); skipped")
 
 
+def section_index(args: argparse.Namespace) -> None:
+    """``bench/index_bench.py: run(n) -> dict``: build, reopen, FTS queries, list vs fzf."""
+    run = load_bench_module("index_bench", "run")
+    for n in args.sizes:
+        print()
+        note(f"-- n = {n:,} --")
+        dict_table(run(n))
+
+
+def section_appindex(args: argparse.Namespace) -> None:
+    """``bench/app_index_bench.py: run(n) -> dict``: the app's warm reopen and peak memory."""
+    run = load_bench_module("app_index_bench", "run")
+    for n in args.sizes:
+        print()
+        note(f"-- n = {n:,} --")
+        dict_table(run(n))
+
+
+def section_pty(args: argparse.Namespace) -> None:
+    """``bench/pty_bench.py: run(root) -> dict``: bytes written per cursor move and keystroke."""
+    run = load_bench_module("pty_bench", "run")
+    dict_table(run(Path(__file__).resolve().parents[1] / "sample_seeds"))
+
+
 RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "scan": ("1. Metadata scan: scan() vs raw first-4-KiB read", section_scan),
     "convert": ("2. HTML conversion on the real corpus", section_convert),
     "fuzzy": ("3. Fuzzy filter", section_fuzzy),
     "list": ("4. List widget", section_list),
     "app": ("5. App", section_app),
+    "index": ("6. Persistent index and full-text search", section_index),
+    "appindex": ("7. App on a warm index: reopen and memory", section_appindex),
+    "pty": ("8. Bytes written to the terminal (SSH)", section_pty),
 }
 
 
