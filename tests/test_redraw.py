@@ -18,7 +18,7 @@ from textual.widgets import Input
 from tests.test_app import NEWEST_FIRST, write_seeds
 from tests.test_reader import until
 from tui.app.app import NewsdeckApp
-from tui.app.main_screen import MainScreen
+from tui.app.main_screen import HeaderLine, MainScreen
 from tui.app.reader import Reader
 
 
@@ -119,3 +119,32 @@ async def test_no_text_box_blinks(tmp_path: Path) -> None:
         inputs = list(app.screen.query(Input))
         assert len(inputs) >= 2  # the filter and the find box
         assert all(not box.cursor_blink for box in inputs)
+
+
+async def test_header_and_footer_stay_put_while_typing(
+    tmp_path: Path, repaints: Repaints, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header is resent only when its text changes; the footer only when Back flips."""
+    app = NewsdeckApp(write_seeds(tmp_path / "news"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open_long_article(app, pilot)
+        header = screen.query_one(HeaderLine)
+        state = dict(shown=1, total=2, root=tmp_path, scanning=False, files_seen=2)
+        header.set_state(**state, problems=0, query="")
+        await pilot.pause()
+        repaints.recording = True
+        header.set_state(**state, problems=0, query="")
+        await pilot.pause()
+        repaints.recording = False
+        assert header not in repaints.widgets
+        calls: list[str] = []
+        real = screen.refresh_bindings
+        monkeypatch.setattr(screen, "refresh_bindings", lambda: calls.append(screen.query_text))
+        screen.filter_bar.value = "ab"
+        await pilot.pause()
+        screen.filter_bar.value = "abc"
+        await pilot.pause()
+        screen.filter_bar.value = ""
+        await pilot.pause()
+        assert calls == ["ab", ""]  # appeared, disappeared: not once per key
+        monkeypatch.setattr(screen, "refresh_bindings", real)

@@ -99,7 +99,9 @@ class HeaderLine(Static):
             text.append(f"  scanning… {files_seen:,} files", style="italic")
         if problems:
             text.append(f"  {problems:,} unreadable (!)", style="bold red")
-        self.update(text)
+        if text == self.content:
+            return  # same line: repainting it would only resend it
+        self.update(text, layout=False)  # always one line (CSS height: 1): no screen layout
 
 
 class MainScreen(Screen[None]):
@@ -304,8 +306,12 @@ class MainScreen(Screen[None]):
     @on(FilterBar.Changed, "#filter")
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         event.stop()
+        had_query = bool(self.query_text)
         self.query_text = event.value
-        self.refresh_bindings()  # Esc "Back" comes and goes with the query
+        if bool(event.value) != had_query:
+            # Esc "Back" comes and goes with the query (`_can_go_back` tests the
+            # raw value): refreshing the footer on every key resent it each time.
+            self.refresh_bindings()
         self._schedule_save_filter()
         text = event.value.lstrip()
         if text.startswith("?"):
