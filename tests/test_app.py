@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from tui.app import run
 from tui.app.app import NewsdeckApp
@@ -99,11 +100,19 @@ def seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let every worker finish and the screen catch up."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let every worker finish and the screen catch up.
+
+    An exclusive worker (the filter) cancels its predecessor, and waiting on a
+    cancelled worker raises WorkerCancelled: that is the app working, so wait again.
+    """
+    for _ in range(2):
+        while True:
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                await pilot.pause()
+        await pilot.pause()
 
 
 def main(app: NewsdeckApp) -> MainScreen:
