@@ -403,22 +403,23 @@ def section_convert(args: argparse.Namespace) -> None:
 # --- sections 3-5: modules other engineers provide -------------------------------------------
 
 
-def section_fuzzy(args: argparse.Namespace) -> None:
-    """``bench/fuzzy_bench.py: run(n) -> dict``, for each corpus size."""
-    run = load_bench_module("fuzzy_bench", "run")
+def _per_size(stem: str, args: argparse.Namespace) -> None:
+    """Run ``bench/<stem>.py: run(n) -> dict`` for each corpus size and print its figures."""
+    run = load_bench_module(stem, "run")
     for n in args.sizes:
         print()
         note(f"-- n = {n:,} --")
         dict_table(run(n))
+
+
+def section_fuzzy(args: argparse.Namespace) -> None:
+    """``bench/fuzzy_bench.py: run(n) -> dict``, for each corpus size."""
+    _per_size("fuzzy_bench", args)
 
 
 def section_list(args: argparse.Namespace) -> None:
     """``bench/list_bench.py: run(n) -> dict``, for each corpus size."""
-    run = load_bench_module("list_bench", "run")
-    for n in args.sizes:
-        print()
-        note(f"-- n = {n:,} --")
-        dict_table(run(n))
+    _per_size("list_bench", args)
 
 
 def section_app(args: argparse.Namespace) -> None:
@@ -438,20 +439,12 @@ def section_app(args: argparse.Namespace) -> None:
 
 def section_index(args: argparse.Namespace) -> None:
     """``bench/index_bench.py: run(n) -> dict``: build, reopen, FTS queries, list vs fzf."""
-    run = load_bench_module("index_bench", "run")
-    for n in args.sizes:
-        print()
-        note(f"-- n = {n:,} --")
-        dict_table(run(n))
+    _per_size("index_bench", args)
 
 
 def section_appindex(args: argparse.Namespace) -> None:
     """``bench/app_index_bench.py: run(n) -> dict``: the app's warm reopen and peak memory."""
-    run = load_bench_module("app_index_bench", "run")
-    for n in args.sizes:
-        print()
-        note(f"-- n = {n:,} --")
-        dict_table(run(n))
+    _per_size("app_index_bench", args)
 
 
 def section_pty(args: argparse.Namespace) -> None:
