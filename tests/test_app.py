@@ -7,6 +7,7 @@ article); ``write_seeds`` is shared with the snapshot tests.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,6 +98,16 @@ def write_seeds(root: Path, *, big: bool = True, broken: bool = True) -> Path:
 def seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TZ", "UTC")
     return write_seeds(tmp_path / "seeds")
+
+
+async def wait_workers(app) -> None:  # type: ignore[no-untyped-def]
+    """Wait for every worker; one cancelled by a newer exclusive worker is not an error."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await asyncio.sleep(0)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

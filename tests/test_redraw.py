@@ -15,7 +15,7 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tests.test_app import NEWEST_FIRST, write_seeds
+from tests.test_app import NEWEST_FIRST, wait_workers, write_seeds
 from tests.test_reader import until
 from tui.app.app import NewsdeckApp
 from tui.app.main_screen import HeaderLine, MainScreen
@@ -64,7 +64,7 @@ async def _open_long_article(app: NewsdeckApp, pilot) -> MainScreen:  # type: ig
     assert screen.reader.view.max_scroll_y > 0  # long enough for a live scrollbar
     screen.article_list.focus()
     screen.article_list.move_cursor(0)
-    await app.workers.wait_for_complete()
+    await wait_workers(app)
     await pilot.pause()
     return screen
 

@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 import tui.app.sidebar as sidebar_module
-from tests.test_app import write_seeds
+from tests.test_app import wait_workers, write_seeds
 from tui.app.app import NewsdeckApp
 
 SIZES = [(80, 24), (120, 36)]
@@ -40,13 +40,13 @@ def settled(*keys: str) -> Callable[[Pilot[Any]], Coroutine[Any, Any, None]]:
     """A run_before that waits for the scan, presses ``keys``, then waits again."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.app.workers.wait_for_complete()
+        await wait_workers(pilot.app)
         await pilot.pause()
         for node in pilot.app.screen.query(Input):
             node.cursor_blink = False
         for key in keys:
             await pilot.press(key)
-            await pilot.app.workers.wait_for_complete()
+            await wait_workers(pilot.app)
             await pilot.pause()
         for node in pilot.app.screen.query(Input):
             node.cursor_blink = False
