@@ -482,14 +482,53 @@ def test_list_json_is_the_same_with_and_without_an_index(
     assert run_cli(capsys, "index", str(seeds), "--quiet")[0] == 0
     for cmd, expected in plain.items():
         assert run_cli(capsys, *cmd) == expected, cmd
-    # A file rewritten in place (the directory's mtime does not change) shows up.
+    # A file rewritten in place (its directory's mtime does not change) is only seen
+    # by --rescan, which stats every file; then the index knows it for everyone.
     target = seeds / "sub" / "b.md"
     stat = target.stat()
+    folder = target.parent.stat()
     target.write_text(feed("Markets rewritten", "<p>new</p>", 1641989703000), encoding="utf-8")
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    os.utime(target.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    assert "Markets rally" in run_cli(capsys, "list", str(seeds), "--json")[1]
+    for args in (("--json", "--rescan"), ("--json",), ("--filter", "rewritten")):
+        code, out, _ = run_cli(capsys, "list", str(seeds), *args)
+        assert code == 0
+        assert "Markets rewritten" in out and "Markets rally" not in out, args
+
+
+def test_list_sees_added_removed_and_renamed_files_without_rescan(
+    seeds: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_cli(capsys, "index", str(seeds), "--quiet")[0] == 0
+    stats: list[str] = []
+    real_stat = os.stat
+
+    def counting_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        stats.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    # Nothing changed: only the directories are stat()ed, no file is parsed.
+    with monkeypatch.context() as m:
+        m.setattr(os, "stat", counting_stat)
+        m.setattr(parser_module, "parse", None)
+        code, out, _ = run_cli(capsys, "list", str(seeds), "--filter", "markets")
+    assert code == 0 and "Markets rally" in out
+    seen = {s for s in stats if s.startswith(str(seeds))}
+    assert seen == {str(seeds), str(seeds / "sub"), str(seeds / "sub" / "deep")}
+
+    write(seeds, "sub/deep/new.md", feed("Markets newly added", "<p>x</p>", 1641989705000))
+    (seeds / "sub" / "b.md").rename(seeds / "sub" / "renamed.md")
+    (seeds / "a.md").unlink()
+    code, out, _ = run_cli(capsys, "list", str(seeds), "--filter", "markets", "--json")
+    paths = [json.loads(line)["path"] for line in out.splitlines()]
+    assert paths == ["sub/renamed.md", "sub/deep/new.md"]  # the shorter title first
     code, out, _ = run_cli(capsys, "list", str(seeds), "--json")
-    assert code == 0
-    assert "Markets rewritten" in out and "Markets rally" not in out
+    assert [json.loads(line)["path"] for line in out.splitlines()] == [
+        "sub/deep/new.md",
+        "sub/renamed.md",
+        "sub/deep/c.md",
+    ]
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="the real corpus is not beside the checkout")

@@ -14,9 +14,13 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.article import Article, sort_key_date
 from tui.core.scan import default_seeds_dir, scan
+
+if TYPE_CHECKING:
+    from tui.core.query import Query
 
 #: Commands that live in modules of their own: name -> module with ``register(subparsers)``.
 #: Each registers its parser with ``set_defaults(handler=...)``; handlers import their heavy
@@ -29,6 +33,10 @@ PLUGIN_COMMANDS: dict[str, str] = {
 }
 COMMANDS = ("list", "show", "check", *PLUGIN_COMMANDS)
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+RESCAN_HELP = (
+    "with an index: stat every file, also catching files rewritten in place "
+    "(by default only directories are checked for added, removed and renamed files)"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,6 +104,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p_list.add_argument("--filter", metavar="QUERY", help="fuzzy filter, as in the app")
     p_list.add_argument("--sort", choices=("date", "title", "source"), default="date")
     p_list.add_argument("--limit", type=positive_int, metavar="N")
+    p_list.add_argument("--rescan", action="store_true", help=RESCAN_HELP)
 
     p_show = sub.add_parser("show", help="render one article as Markdown")
     p_show.add_argument("path", type=Path)
@@ -103,6 +112,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p_check = sub.add_parser("check", help="report files that are not readable articles")
     p_check.add_argument("directory", type=Path)
+    p_check.add_argument("--rescan", action="store_true", help=RESCAN_HELP)
 
     p_list.set_defaults(handler=cmd_list)
     p_show.set_defaults(handler=cmd_show)
@@ -129,7 +139,7 @@ def _run_command(args: list[str]) -> int:
     return handler(ns)
 
 
-def _scan_dir(root: Path) -> tuple[list[Article], list[Article]] | None:
+def _scan_dir(root: Path, rescan: bool = False) -> tuple[list[Article], list[Article]] | None:
     problem = directory_problem(root)
     if problem:
         print(f"newsdeck: {problem}", file=sys.stderr)
@@ -138,7 +148,7 @@ def _scan_dir(root: Path) -> tuple[list[Article], list[Article]] | None:
 
     # A directory with an index (`newsdeck index` made one) is listed from it: only
     # new and changed files are read. Same records, same order as scan().
-    articles = list_articles(root)
+    articles = list_articles(root, rescan=rescan)
     good: list[Article] = []
     bad: list[Article] = []
     for article in scan(root) if articles is None else articles:
@@ -154,6 +164,34 @@ def _sorted(articles: list[Article], how: str) -> list[Article]:
     return sorted(articles, key=sort_key_date)
 
 
+def _parsed(query: str) -> Query:
+    """The ``--filter`` query parsed; a mistake in it prints one line and exits 2."""
+    from tui.core import query as q
+
+    parsed = q.parse(query)
+    if parsed.errors:
+        print(f"newsdeck: --filter: {'; '.join(parsed.errors)}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    return parsed
+
+
+def _quick_list(ns: argparse.Namespace) -> tuple[list[Article], int, int] | None:
+    """A fuzzy-only ``--filter`` in date order, answered by the index alone when it can."""
+    if ns.rescan or ns.sort != "date" or not ns.filter or not ns.filter.strip():
+        return None
+    if directory_problem(ns.directory):
+        return None  # the general path reports it
+    parsed = _parsed(ns.filter)
+    if parsed.has_filters:
+        return None
+    from tui.core.listing import filter_from_index
+
+    listed = filter_from_index(ns.directory, parsed.text)
+    if listed is None:
+        return None
+    return listed.articles, listed.readable, listed.unreadable
+
+
 def filter_articles(articles: list[Article], query: str) -> list[Article]:
     """Select and rank ``articles`` for ``query`` exactly as the app's filter box does.
 
@@ -164,10 +202,7 @@ def filter_articles(articles: list[Article], query: str) -> list[Article]:
     """
     from tui.core import query as q
 
-    parsed = q.parse(query)
-    if parsed.errors:
-        print(f"newsdeck: --filter: {'; '.join(parsed.errors)}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+    parsed = _parsed(query)
     if not parsed.needs_state:
         return q.apply(parsed, articles)
     from tui.core.state import StateError, StateStore
@@ -182,13 +217,18 @@ def filter_articles(articles: list[Article], query: str) -> list[Article]:
 
 
 def cmd_list(ns: argparse.Namespace) -> int:
-    scanned = _scan_dir(ns.directory)
-    if scanned is None:
-        return EXIT_USAGE
-    good, bad = scanned
-    articles = _sorted(good, ns.sort)
-    if ns.filter and ns.filter.strip():
-        articles = filter_articles(articles, ns.filter)
+    quick = _quick_list(ns)
+    if quick is not None:
+        articles, readable, unreadable = quick
+    else:
+        scanned = _scan_dir(ns.directory, ns.rescan)
+        if scanned is None:
+            return EXIT_USAGE
+        good, bad = scanned
+        readable, unreadable = len(good), len(bad)
+        articles = _sorted(good, ns.sort)
+        if ns.filter and ns.filter.strip():
+            articles = filter_articles(articles, ns.filter)
     if ns.limit:
         articles = articles[: ns.limit]
     root = ns.directory
@@ -200,9 +240,9 @@ def cmd_list(ns: argparse.Namespace) -> int:
         for article in articles:
             out.write(_list_line(article) + "\n")
     out.flush()
-    summary = f"{len(articles)} of {len(good)} articles listed"
-    if bad:
-        summary += f"; {len(bad)} file(s) could not be read (see: newsdeck check {root})"
+    summary = f"{len(articles)} of {readable} articles listed"
+    if unreadable:
+        summary += f"; {unreadable} file(s) could not be read (see: newsdeck check {root})"
     print(summary, file=sys.stderr)
     return EXIT_OK
 
@@ -258,7 +298,7 @@ def cmd_show(ns: argparse.Namespace) -> int:
 
 
 def cmd_check(ns: argparse.Namespace) -> int:
-    scanned = _scan_dir(ns.directory)
+    scanned = _scan_dir(ns.directory, ns.rescan)
     if scanned is None:
         return EXIT_USAGE
     good, bad = scanned

@@ -49,10 +49,13 @@ def iter_files(root: Path) -> Iterator[Path | Skipped]:
         yield item if isinstance(item, Skipped) else item[0]
 
 
-def walk(root: Path) -> Iterator[Entry | Skipped]:
+def walk(root: Path, dirs: list[tuple[Path, int]] | None = None) -> Iterator[Entry | Skipped]:
     """:func:`iter_files`, with each file's path also as the string to open it by.
 
     A directory's own files come first, sorted by name, then its subdirectories.
+    ``dirs``, when given, receives every directory visited, in walk order, with its
+    mtime in ns as stat()ed before it was listed (-1 when it could not be): a later
+    walk that finds the same mtimes knows no file was added, removed or renamed.
     """
     root = root if isinstance(root, Path) else Path(root)
     seen: set[tuple[int, int]] = set()
@@ -62,12 +65,16 @@ def walk(root: Path) -> Iterator[Entry | Skipped]:
         try:
             st = directory.stat()
         except OSError as exc:
+            if dirs is not None:
+                dirs.append((directory, -1))
             yield Skipped(directory, f"directory cannot be read ({exc.strerror})")
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
             continue  # a symlink loop or a second link to a directory already walked
         seen.add(key)
+        if dirs is not None:
+            dirs.append((directory, st.st_mtime_ns))
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=_name)
