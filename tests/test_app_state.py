@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_app import NEWEST_FIRST, main, row_text, settle, titles, write_seeds
+from tui.app import main_screen as main_screen_module
 from tui.app.app import NewsdeckApp, binding_ids
 from tui.app.article_list import STAR_MARK, UNREAD_MARK
 from tui.app.browser import Browser, ConfirmScreen, NameScreen, with_browser_term
@@ -58,7 +59,11 @@ async def test_unread_marks_and_header_count(seeds: Path) -> None:
         assert "6 unread" in header(app)
 
 
-async def test_m_toggles_read_from_list_and_reader(seeds: Path) -> None:
+@pytest.mark.parametrize("in_place", [20_000, 0], ids=["counted-in-place", "counted-in-worker"])
+async def test_m_toggles_read_from_list_and_reader(
+    seeds: Path, in_place: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_screen_module, "_COUNT_IN_PLACE", in_place)
     app = NewsdeckApp(seeds)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

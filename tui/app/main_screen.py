@@ -37,7 +37,7 @@ from tui.core.config import Config
 from tui.core.index import Hit
 from tui.core.library import Filtered, Library
 from tui.core.scan import scan
-from tui.core.state import StateError, StateStore
+from tui.core.state import SavedSearch, StateError, StateStore
 
 #: The sidebar shows by default from this width on; below it `s` toggles it.
 SIDEBAR_MIN_WIDTH = 120
@@ -52,6 +52,8 @@ _FIRST_BATCH = 50
 #: C0/C1 control characters: a paste is data, never terminal control.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BATCH_SECONDS = 0.1
+#: Lists up to this long have their unread articles counted on the spot (a few ms).
+_COUNT_IN_PLACE = 20_000
 #: How often marks made by another newsdeck (same user, same state file) are picked up.
 STATE_REFRESH_SECONDS = 2.0
 #: The filter is remembered for the directory once typing pauses this long.
@@ -605,15 +607,34 @@ class MainScreen(Screen[None]):
         )
 
     def _shown_unread(self) -> int:
-        """Unread articles among those listed (cached until the list or the marks change)."""
+        """Unread articles among those listed (cached until the list or the marks change).
+
+        A long list is counted in a worker (~80 ms at 100,000): meanwhile the header
+        keeps the previous count and is redrawn when the new one arrives.
+        """
         shown = self.article_list.articles
         key = (id(shown), len(shown), self._marks_version)
         cached = self._unread_cache
         if cached is not None and cached[:3] == key:
             return cached[3]
+        if cached is None or len(shown) <= _COUNT_IN_PLACE:
+            count = self.store.unread_count(shown)
+            self._unread_cache = (*key, count)
+            return count
+        self._count_unread(shown, key)
+        return cached[3]
+
+    @work(thread=True, exclusive=True, group="counts", description="count unread articles")
+    def _count_unread(self, shown: list[Article], key: tuple[int, int, int]) -> None:
         count = self.store.unread_count(shown)
-        self._unread_cache = (*key, count)
-        return count
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._unread_counted, key, count)
+
+    def _unread_counted(self, key: tuple[int, int, int], count: int) -> None:
+        shown = self.article_list.articles
+        if key == (id(shown), len(shown), self._marks_version):
+            self._unread_cache = (*key, count)
+            self._update_header()
 
     # -- reading state, sort, browser (issue 5) ----------------------------------------
 
@@ -713,9 +734,14 @@ class MainScreen(Screen[None]):
             self.set_focus(self.article_list)
 
     def _fill_browser(self) -> None:
-        store = self.store
-        facets = query_language.facets(self.library.newest_first(), store.is_read)
-        self.browser.show_facets(facets, store.saved_searches())
+        """Recount the browser's sources and categories (in a worker: ~0.2 s at 100,000)."""
+        self._count_facets(self.library.newest_first(), self.store.saved_searches())
+
+    @work(thread=True, exclusive=True, group="facets", description="count sources and categories")
+    def _count_facets(self, articles: list[Article], saved: list[SavedSearch]) -> None:
+        facets = query_language.facets(articles, self.store.is_read)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.browser.show_facets, facets, saved)
 
     @on(Browser.Chosen)
     def _browser_chosen(self, event: Browser.Chosen) -> None:
