@@ -81,3 +81,28 @@ def test_oversized_html_is_cut_with_a_notice() -> None:
 
 def test_small_bodies_carry_no_notice() -> None:
     assert "truncated" not in html_to_markdown("<p>short</p>" * 1000)
+
+
+def test_stray_end_tags_do_not_hide_deep_nesting() -> None:
+    # was: each stray `</h1>` counted as closing the last `<ol>`, so 12,000 nested
+    # lists reached the parser (found by `make fuzz`: 2 s for 640 KB).
+    html = "<img src=x alt='[b]x'>false<ol start=99999999999></h1>" * 3000
+    flat = convert._flatten_deep(html)
+    assert flat.count("<ol") == MAX_PARSE_DEPTH
+    assert flat.count("false") == 3000  # text is never dropped
+    assert _depth(flat) <= MAX_PARSE_DEPTH + 4
+    # Balanced markup is left alone, stray end tags included.
+    assert convert._flatten_deep("<div>a</h1></div>" * 600) == "<div>a</h1></div>" * 600
+
+
+def test_deeply_nested_lists_stop_at_the_block_work_budget() -> None:
+    # was: every nesting level re-indented everything below it: 2.7 MB of HTML became
+    # 27 MB of Markdown in 11 s.
+    html = "<img src=x alt='[b]x'>false<ol start=99999999999></h1>" * 12_000
+    out = html_to_markdown(html)
+    assert TRUNCATED_NOTE.split(":")[0] in out
+    assert len(out) < len(html)
+    # A real nested list is untouched by the budget.
+    small = "<ol><li>one<ol><li>two<ol><li>three</li></ol></li></ol></li></ol>"
+    assert "truncated" not in html_to_markdown(small)
+    assert "three" in html_to_markdown(small)
