@@ -18,6 +18,8 @@ Both are *folds*, not translations: they only have to make a query and a text me
 * :func:`pinyin_pattern` compiles a Latin query term so that each matched character
   consumes a non-empty prefix of one of its readings, over consecutive characters:
   full pinyin (``eluosi``), initials (``els``, ``xgzx``) and any mix (``eluos``).
+  :func:`pinyin_scan_source` is the same match in a shape that is cheaper to scan a
+  whole blob of keys with (same match starts, not the same spans).
 
 No Textual here; opencc and pypinyin are imported lazily so importing this module is
 cheap.
@@ -37,6 +39,7 @@ __all__ = [
     "pinyin_key",
     "pinyin_narrows",
     "pinyin_pattern",
+    "pinyin_scan_source",
     "pinyin_span",
     "pinyin_term",
     "readings",
@@ -210,6 +213,34 @@ def pinyin_pattern(term: str) -> re.Pattern[str] | None:
             low += "(?![a-z])"
         parts.append(f"(?:{low}|[^{UNIT}\\n]*+{UNIT}[^{UNIT}\\n]*?{up})")
     return re.compile("".join(parts))
+
+
+#: Letters no reading starts with: pinyin spells those syllables yi-, wu-, yu- (the
+#: tests check this against the whole pypinyin table). Kept literal so that scanning
+#: stored keys never has to import pypinyin.
+_NO_READING_START = frozenset("iuv")
+
+
+@lru_cache(maxsize=256)
+def pinyin_scan_source(term: str) -> str | None:
+    """Regex source matching a key wherever :func:`pinyin_pattern` does, cheaper to scan.
+
+    Why: a whole key blob is scanned on most keystrokes. The same units are consumed,
+    but (1) a letter no reading starts with (``i``, ``u``, ``v``) can only continue the
+    current reading, which drops a dead alternative and makes ``Xi`` in ``xia`` a literal
+    prefix the regex engine skips to, and (2) the next reading is found with a greedy
+    run whose literal tail the engine jumps to, instead of a lazy one tried character by
+    character. The set of match starts is unchanged, but from a given start another
+    match may be chosen: use it to find whether/where a match starts, never for a span.
+    """
+    if not pinyin_term(term):
+        return None
+    skip = f"[^{UNIT}\\n]*+{UNIT}[^{UNIT}\\n]*"
+    parts = [re.escape(term[0].upper())]
+    for ch in term[1:]:
+        low = re.escape(ch) + ("(?![a-z])" if len(term) == SHORT_PINYIN else "")
+        parts.append(low if ch in _NO_READING_START else f"(?:{low}|{skip}{re.escape(ch.upper())})")
+    return "".join(parts)
 
 
 def pinyin_narrows(old: str, new: str) -> bool:

@@ -38,24 +38,27 @@ also a match of ``nat``), which is what makes reusing ``previous`` exact.
 
 from __future__ import annotations
 
+import marshal
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from itertools import accumulate, repeat
-from operator import add, and_, rshift
+from itertools import accumulate, chain, compress, count, repeat
+from operator import itemgetter
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from tui.core.chinese import (
+    SHORT_PINYIN,
     UNIT,
     pinyin_enabled,
     pinyin_key,
     pinyin_narrows,
     pinyin_pattern,
+    pinyin_scan_source,
     pinyin_span,
     to_simplified,
 )
@@ -109,6 +112,22 @@ _TOKEN_RE = re.compile(_WORD + "+")
 #: A run of one script class inside a query word: wide (CJK...) or not.
 _RUN_RE = re.compile(f"[{_WIDE_CLASS}]+|[^{_WIDE_CLASS}]+")
 _MATCH_END = re.Match.end
+#: One reading in a pinyin key unit (each starts with a capital).
+_READING_RE = re.compile("[A-Z][a-z]*")
+_FROM_SECOND = itemgetter(slice(1, None))
+_FIRST_PART = itemgetter(0)
+
+
+@cache
+def _fuzz() -> Any:
+    """rapidfuzz's ``fuzz`` module, imported on first use.
+
+    Only typo tolerance needs it, and a one-shot ``newsdeck list --filter`` usually
+    does not: its import is a tenth of that command's start-up.
+    """
+    from rapidfuzz import fuzz
+
+    return fuzz
 
 
 class SearchCancelled(Exception):
@@ -245,8 +264,9 @@ class _Term:
     subseq: re.Pattern[str] | None  # scattered match inside one title
     subseq_blob: re.Pattern[str] | None
     pinyin: re.Pattern[str] | None  # pinyin over a title's key (None: not a pinyin term)
-    pinyin_blob: re.Pattern[str] | None  # same, anywhere in a key blob line, line consumed
-    pinyin_first: re.Pattern[str] | None  # same, starting at a line's first character
+    # Bulk scans only (see pinyin_scan_source: where a match starts, not its span):
+    pinyin_blob: re.Pattern[str] | None  # first match in a key blob line, line consumed
+    pinyin_first: re.Pattern[str] | None  # ``match`` on one key: starts at its first unit
 
 
 def _gap_rules(t: str) -> list[str]:
@@ -296,6 +316,7 @@ def _term(t: str) -> _Term:
     sub = _subseq_pattern(t, groups=True)
     sub_blob = _subseq_pattern(t, groups=False)
     py = pinyin_pattern(t)
+    scan = pinyin_scan_source(t)
     return _Term(
         text=t,
         latin=all(_is_word(c) for c in t),
@@ -305,8 +326,8 @@ def _term(t: str) -> _Term:
         subseq=re.compile(sub) if sub else None,
         subseq_blob=re.compile(sub_blob + "[^\n]*") if sub_blob else None,
         pinyin=py,
-        pinyin_blob=re.compile(f"(?:{py.pattern})[^\n]*") if py else None,
-        pinyin_first=re.compile(f"\n{UNIT}[^{UNIT}\n]*?(?:{py.pattern})[^\n]*") if py else None,
+        pinyin_blob=re.compile(f"(?:{scan})[^\n]*") if scan else None,
+        pinyin_first=re.compile(f"{UNIT}[^{UNIT}\n]*(?:{scan})") if scan else None,
     )
 
 
@@ -402,7 +423,9 @@ def _score(max_cls: int, sum_cls: int, n_terms: int) -> float:
 
 
 #: Score of a one-term query, indexed by term code.
-_SINGLE_SCORE = [_score(c >> _SHIFT, c >> _SHIFT, 1) for c in range(_TYPO << _SHIFT)]
+_SINGLE_SCORE = [
+    score for cls in range(_TYPO) for score in repeat(_score(cls, cls, 1), 1 << _SHIFT)
+]
 
 
 @dataclass(slots=True)
@@ -413,6 +436,49 @@ class _Segment:
     count: int
     blob: str
     line_end: dict[int, int]  # offset of the newline ending a title -> id
+
+
+#: Format of :func:`pack_folded`'s bytes.
+_PACK_VERSION = 2
+
+
+def _split_lines(joined: str) -> list[str]:
+    return joined.split("\n")
+
+
+def pack_folded(
+    titles: Sequence[str],
+    sources: Sequence[str],
+    authors: Sequence[str],
+    keys: Sequence[str | None],
+) -> bytes:
+    """Folded fields and pinyin keys as bytes for :meth:`FuzzyIndex.from_packed`.
+
+    Keys are packed whatever the pinyin setting (the reader decides). Raises
+    ValueError when a field holds a newline (:func:`fold` never leaves one).
+    """
+    n = len(titles)
+    if not len(sources) == len(authors) == len(keys) == n:
+        raise ValueError("every column needs one value per title")
+    key_ids = [i for i, k in enumerate(keys) if k is not None]
+    columns = [
+        "\n".join(titles),
+        "\n".join(sources),
+        "\n".join(authors),
+        "\n".join([keys[i] or "" for i in key_ids]),
+    ]
+    lines = (n, n, n, len(key_ids))
+    if any(c.count("\n") != max(k - 1, 0) for c, k in zip(columns, lines, strict=True)):
+        raise ValueError("a folded field holds a newline")
+    return marshal.dumps(
+        (
+            _PACK_VERSION,
+            n,
+            *columns[:3],
+            array("q", key_ids).tobytes(),
+            columns[3],
+        )
+    )
 
 
 class FuzzyIndex:
@@ -443,10 +509,10 @@ class FuzzyIndex:
         self._vocab_ends: dict[int, str] = {}
         self._vocab_size = -1
         self._restrict_cache: tuple[list[int], set[int], dict[int, int]] | None = None
-        # (cache key, ids by title length, id -> position in that order)
-        self._by_len: tuple[tuple[int, int | None], list[int], Any] | None = None
         #: False for :meth:`from_folded` indexes: no token index, Latin terms are scanned.
         self._tokenized = True
+        self._meta_folds: dict[str, str] = {}  # raw source/author -> folded
+        self._meta_values_keys: dict[str, str] = {}  # folded value -> its shared object
         self._owner = FuzzyIndex._next_owner
         FuzzyIndex._next_owner += 1
 
@@ -469,22 +535,35 @@ class FuzzyIndex:
         the same result as the token index (slower per query, much cheaper to set up).
         ``titles`` is kept, not copied; items must not be added afterwards.
         """
+        return cls.from_packed(pack_folded(titles, sources, authors, keys), pinyin)
+
+    @classmethod
+    def from_packed(cls, data: bytes, pinyin: bool | None = None) -> FuzzyIndex:
+        """:meth:`from_folded` from :func:`pack_folded`'s bytes (which a cache may keep).
+
+        The title blob comes ready-made, so setting up costs little
+        more than splitting the strings. Raises ValueError for bytes of another format.
+        """
+        try:
+            version, n, titles, sources, authors, key_ids, keys = marshal.loads(data)
+        except (EOFError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a packed fuzzy index ({exc})") from None
+        if version != _PACK_VERSION:
+            raise ValueError(f"packed fuzzy index version {version}, not {_PACK_VERSION}")
         index = cls(pinyin=pinyin)
         index._tokenized = False
-        index._titles = titles
-        index._lens = list(map(len, titles))
-        index._sources = list(sources)
-        index._authors = list(authors)
-        meta = index._meta_values
-        for column in (index._sources, index._authors):
-            for i, value in enumerate(column):
-                if value:
-                    ids = meta.setdefault(value, [])
-                    if not ids or ids[-1] != i:
-                        ids.append(i)
+        split = _split_lines if n else (lambda _joined: [])
+        index._titles = split(titles)
+        index._lens = list(map(len, index._titles))
+        index._sources = split(sources)
+        index._authors = split(authors)
+        ends = accumulate(map((1).__add__, index._lens))
+        line_end = dict(zip(ends, range(n), strict=True))
+        index._segments = [_Segment(0, n, f"\n{titles}\n", line_end)]
         if index.pinyin:
-            index._keys = {i: k for i, k in enumerate(keys) if k is not None}
-            index._key_ids = list(index._keys)
+            ids = array("q", key_ids).tolist()
+            index._keys = dict(zip(ids, split(keys) if ids else [], strict=True))
+            index._key_ids = ids
         return index
 
     # ----------------------------------------------------------------- building
@@ -492,18 +571,30 @@ class FuzzyIndex:
     def __len__(self) -> int:
         return len(self._titles)
 
-    def add(self, title: str, source: str = "", author: str = "") -> int:
-        """Index one item and return its id."""
+    def add(
+        self,
+        title: str,
+        source: str = "",
+        author: str = "",
+        folded: tuple[str, str, str, str | None] | None = None,
+    ) -> int:
+        """Index one item and return its id.
+
+        ``folded``: the item's ``(fold(title), fold(source), fold(author), pinyin key)``
+        when already known (the persistent index stores them), which skips the costly
+        part; they must be exactly what this method would compute.
+        """
         if not self._tokenized:
             raise RuntimeError("a from_folded() index takes no more items")
         i = len(self._titles)
-        ft = fold(title)
+        if folded is None:
+            ft = fold(title)
+            fs, fa = self._fold_meta(source), self._fold_meta(author)
+        else:
+            ft, fs, fa = folded[0], self._shared(folded[1]), self._shared(folded[2])
         self._titles.append(ft)
         self._lens.append(len(ft))
-        for value, column in (
-            (fold(source or ""), self._sources),
-            (fold(author or ""), self._authors),
-        ):
+        for value, column in ((fs, self._sources), (fa, self._authors)):
             column.append(value)
             if value:
                 ids = self._meta_values.setdefault(value, [])
@@ -521,11 +612,32 @@ class FuzzyIndex:
             if _is_word(ft[0]):
                 self._firsts.setdefault(tokens[0], []).append(i)
         if self.pinyin:
-            key = pinyin_key(ft)
+            key = pinyin_key(ft) if folded is None else folded[3]
             if key is not None:
                 self._keys[i] = key
                 self._key_ids.append(i)
         return i
+
+    def folded(self, i: int) -> tuple[str, str, str, str | None] | None:
+        """Item ``i``'s folded fields, for :meth:`add` into a rebuilt index (None: unknown).
+
+        None when pinyin is off: no key was made, and a rebuilt index may want one.
+        """
+        if not self.pinyin:
+            return None
+        return (self._titles[i], self._sources[i], self._authors[i], self._keys.get(i))
+
+    def _fold_meta(self, value: str | None) -> str:
+        """``fold`` of a source or author: few distinct values, so folded once each and shared."""
+        value = value or ""
+        got = self._meta_folds.get(value)
+        if got is None:
+            got = self._meta_folds[value] = self._shared(fold(value))
+        return got
+
+    def _shared(self, value: str) -> str:
+        """One string object per distinct folded source/author (100,000 items, ~50 values)."""
+        return self._meta_values_keys.setdefault(value, value)
 
     def extend(self, items: Iterable[tuple[str, str, str]]) -> None:
         """Index many ``(title, source, author)`` items."""
@@ -541,7 +653,6 @@ class FuzzyIndex:
         self._blob_segments()
         self._key_blob_segments()
         self._vocabulary()
-        self._length_order(None)
 
     def _blob_segments(self) -> list[_Segment]:
         """The blob, with the last segment rebuilt (or new ones made) for added items."""
@@ -553,11 +664,8 @@ class FuzzyIndex:
         while start < n:
             stop = min(start + _SEGMENT, n)
             chunk = self._titles[start:stop]
-            line_end: dict[int, int] = {}
-            pos = 0
-            for i, t in enumerate(chunk, start):
-                pos += len(t) + 1
-                line_end[pos] = i
+            ends = accumulate(map((1).__add__, map(len, chunk)))
+            line_end = dict(zip(ends, range(start, stop), strict=True))
             segs.append(_Segment(start, stop - start, "\n" + "\n".join(chunk) + "\n", line_end))
             start = stop
         return segs
@@ -573,14 +681,14 @@ class FuzzyIndex:
         keys = self._keys
         while start < n:
             stop = min(start + _SEGMENT, n)
-            chunk = [keys[i] for i in ids[start:stop]]
-            line_end: dict[int, int] = {}
-            pos = 0
-            for i, k in zip(ids[start:stop], chunk, strict=True):
-                pos += len(k) + 1
-                line_end[pos] = i
+            part = ids[start:stop]
+            chunk = list(map(keys.__getitem__, part))
+            ends = accumulate(map((1).__add__, map(len, chunk)))
+            line_end = dict(zip(ends, part, strict=True))
             segs.append(_Segment(start, stop - start, "\n" + "\n".join(chunk) + "\n", line_end))
             start = stop
+        if self._tokenized:  # built with the blob, so :meth:`prepare` pays for it too
+            self._first_units()
         return segs
 
     def _pinyin_code(self, term: _Term, i: int) -> int | None:
@@ -601,13 +709,17 @@ class FuzzyIndex:
         hint: list[int] | None = None,
         found: dict[str, list[int]] | None = None,
     ) -> None:
-        """Classes 5/6 of the items with a key: two C-speed scans of the key blob.
+        """Classes 5/6 of the items with a key: one C-speed scan of the key blob.
 
         ``hint`` (ascending ids, from the previous keystroke's shorter term) holds every
         item that can still match, so only their keys are scanned. Otherwise a big
         candidate pool that is still much smaller than the keyed items gets a blob of
-        its own: joining it costs less than scanning everything twice. The ids whose key
-        matched are stored in ``found`` under the term for the next keystroke.
+        its own: joining it costs less than scanning everything. Class 5 (a match
+        starting at the first character) then comes from :meth:`_pinyin_starts`, which
+        looks at a small share of the matched keys: cheaper than a second blob scan (a
+        one-query :meth:`from_folded` index rescans the lines instead of building its
+        lookup). The ids whose key matched are stored in ``found`` under the term for
+        the next keystroke.
         """
         if term.pinyin_blob is None or term.pinyin_first is None:
             return
@@ -626,17 +738,81 @@ class FuzzyIndex:
             segs = self._key_blob_segments()
         matched: list[int] = []
         for seg in segs:
-            ids = list(
-                map(seg.line_end.__getitem__, map(_MATCH_END, term.pinyin_blob.finditer(seg.blob)))
-            )
-            d.update(zip(ids, repeat(_PY << _SHIFT)))
-            matched += ids
-            if ids:  # a match at the first character is also a match somewhere
-                first = term.pinyin_first.finditer(seg.blob)
-                starts = map(seg.line_end.__getitem__, map(_MATCH_END, first))
-                d.update(zip(starts, repeat(_PY_START << _SHIFT)))
+            hits = map(_MATCH_END, term.pinyin_blob.finditer(seg.blob))
+            matched += map(seg.line_end.__getitem__, hits)
+        if matched:
+            hit = dict.fromkeys(matched, _PY << _SHIFT)
+            d.update(hit)
+            starts: Iterable[int]
+            if self._tokenized:
+                starts = self._pinyin_starts(term, term.pinyin_first, hit)
+            else:  # one query (from_folded): a line-anchored scan beats building the index
+                first = re.compile(f"\n{term.pinyin_first.pattern}[^\n]*")
+                starts = chain.from_iterable(
+                    map(seg.line_end.__getitem__, map(_MATCH_END, first.finditer(seg.blob)))
+                    for seg in segs
+                )
+            d.update(zip(starts, repeat(_PY_START << _SHIFT)))
         if found is not None:
             found[term.text] = matched
+
+    def _pinyin_starts(
+        self, term: _Term, first: re.Pattern[str], hit: Collection[int]
+    ) -> Iterable[int]:
+        """The ids in ``hit`` whose key matches the term from its first unit (class 5).
+
+        Why: only items whose first character has a reading starting with the term's
+        first letter can (:meth:`_first_units`). Where one of those readings takes the
+        whole term (中 for ``zho``) every such item does; the others are checked key by
+        key with ``first`` (a ``match`` from the key's start).
+        """
+        t = term.text
+        groups = self._first_units().get(t[0], {})
+        readings = self._py_first_readings
+        whole: list[list[int]] = []
+        check: list[list[int]] = []
+        for unit, ids in groups.items():
+            if len(t) == SHORT_PINYIN:  # a two-letter term takes a whole syllable
+                takes = t in readings[unit]
+            else:
+                takes = any(r.startswith(t) for r in readings[unit])
+            (whole if takes else check).append(ids)
+        cands = list(filter(hit.__contains__, chain.from_iterable(check)))
+        firsts = map(first.match, map(self._keys.__getitem__, cands))
+        return chain(filter(hit.__contains__, chain.from_iterable(whole)), compress(cands, firsts))
+
+    def _first_units(self) -> dict[str, dict[str, list[int]]]:
+        """Letter -> first unit -> ascending ids of the keys starting with that unit.
+
+        A unit is filed under the first letter of each of its readings. Extended for
+        keys added since the last call; kept in attributes ``_py_first_*`` created here
+        on first use (each unit's readings, lower case, in ``_py_first_readings``).
+        """
+        done: int = getattr(self, "_py_first_done", 0)
+        by_letter: dict[str, dict[str, list[int]]] = getattr(self, "_py_first_ids", {})
+        readings: dict[str, tuple[str, ...]] = getattr(self, "_py_first_readings", {})
+        ids = self._key_ids
+        if done < len(ids):
+            new = ids[done:]
+            # The text between the first two unit markers, at C speed.
+            tails = map(_FROM_SECOND, map(self._keys.__getitem__, new))
+            units = map(_FIRST_PART, map(str.partition, tails, repeat(UNIT)))
+            groups: dict[str, list[int]] = {}  # first unit -> its ids
+            for i, unit in zip(new, units, strict=True):
+                group = groups.get(unit)
+                if group is None:
+                    groups[unit] = [i]
+                else:
+                    group.append(i)
+            for unit, group in groups.items():
+                if unit not in readings:
+                    readings[unit] = tuple(r.lower() for r in _READING_RE.findall(unit))
+                for letter in dict.fromkeys(r[0] for r in readings[unit]):
+                    by_letter.setdefault(letter, {}).setdefault(unit, []).extend(group)
+            self._py_first_done = len(ids)
+            self._py_first_ids = by_letter
+            self._py_first_readings = readings
+        return by_letter
 
     def _scan(self, pattern: re.Pattern[str]) -> list[int]:
         """Ids of the titles with a match (pattern must consume the rest of its line)."""
@@ -712,9 +888,15 @@ class FuzzyIndex:
         d: dict[int, int] = {}
         # Worst class first: later updates overwrite with better classes.
         meta = _META << _SHIFT
-        for value, ids in self._meta_values.items():
-            if t in value:
-                d.update(zip(ids, repeat(meta)))
+        if self._tokenized:
+            for value, ids in self._meta_values.items():
+                if t in value:
+                    d.update(zip(ids, repeat(meta)))
+        else:  # no per-value id lists were built: one C-level pass per column
+            for column in (self._sources, self._authors):
+                hits = {v for v in set(column) if t in v}
+                if hits:
+                    d.update(zip(compress(count(), map(hits.__contains__, column)), repeat(meta)))
         if term.latin and not self._tokenized:
             return self._codes_scanned(term, d, stop, pool, hint, found)
         if not term.latin:
@@ -832,28 +1014,6 @@ class FuzzyIndex:
         self._restrict_cache = cache
         return cache
 
-    def _length_order(
-        self, restrict: tuple[list[int], set[int], dict[int, int]] | None
-    ) -> tuple[list[int], Any]:
-        """Ids (or the restriction) stably sorted by title length, and id -> position.
-
-        The position breaks ties between equal codes exactly as (length, caller's order)
-        does, so one packed int per item sorts a whole result (see :meth:`_rank`).
-        """
-        key = (len(self._titles), None if restrict is None else id(restrict))
-        if self._by_len is None or self._by_len[0] != key:
-            base = restrict[2] if restrict is not None else range(len(self._titles))
-            order = sorted(base, key=self._lens.__getitem__)
-            position: Any
-            if restrict is None:
-                position = [0] * len(order)
-                for _ in map(position.__setitem__, order, range(len(order))):
-                    pass
-            else:
-                position = dict(zip(order, range(len(order)), strict=True))
-            self._by_len = (key, order, position)
-        return self._by_len[1], self._by_len[2]
-
     def _reusable_pool(
         self, previous: FuzzyResult | None, terms: tuple[str, ...], ids: Sequence[int] | None
     ) -> list[int] | None:
@@ -960,29 +1120,20 @@ class FuzzyIndex:
         """Order the items that matched every term."""
         lens = self._lens
         if len(per_term) == 1:
-            # One int per item, ``code << bits | position by length``: a single sort of
-            # small ints, and every step a C-level map (no per-item Python code).
+            # Three stable sorts, each keyed by a C-level lookup (no per-item Python code):
+            # base order (id or the caller's), then title length, then code. Cheaper than
+            # packing one int per item: the lookups walk ``lens`` and ``d`` nearly in
+            # order, where the packed ints need random reads of the length order.
+            # The scores then come in runs, one per code: count the codes instead of
+            # looking every item's score up.
             d = per_term[0]
-            order, position = self._length_order(restrict)
-            bits = max(len(order), 1).bit_length()
-            # Distinct codes are few: number them so packed ints stay one machine digit.
-            codes = sorted(set(d.values()))
-            packed = list(
-                map(
-                    add,
-                    map(
-                        dict(
-                            zip(codes, range(0, len(codes) << bits, 1 << bits), strict=True)
-                        ).__getitem__,
-                        d.values(),
-                    ),
-                    map(position.__getitem__, d),
-                )
-            )
-            packed.sort()
-            ranked = list(map(order.__getitem__, map(and_, packed, repeat((1 << bits) - 1))))
-            scores = [_SINGLE_SCORE[c] for c in codes]
-            return ranked, list(map(scores.__getitem__, map(rshift, packed, repeat(bits))))
+            ranked = sorted(d, key=restrict[2].__getitem__) if restrict else sorted(d)
+            ranked.sort(key=lens.__getitem__)
+            counts = sorted(Counter(d.values()).items())
+            if len(counts) > 1:
+                ranked.sort(key=d.__getitem__)
+            runs = (repeat(_SINGLE_SCORE[c], n) for c, n in counts)
+            return ranked, list(chain.from_iterable(runs))
         ranked = sorted(keys, key=restrict[2].__getitem__) if restrict else sorted(keys)
         k = len(per_term)
         keyed = []
@@ -1030,7 +1181,7 @@ class FuzzyIndex:
                     continue
                 r = 0.0
                 if len(t) >= FUZZY_MIN_LEN:
-                    r = fuzz.partial_ratio(t, self._titles[i], score_cutoff=FUZZY_CUTOFF)
+                    r = _fuzz().partial_ratio(t, self._titles[i], score_cutoff=FUZZY_CUTOFF)
                 if not r:
                     break
                 worst = min(worst, r)
@@ -1075,7 +1226,7 @@ def _best_positions(term: _Term, folded: str, key: str | None) -> list[int]:
         if m is not None:
             return [m.start(g) for g in range(1, k + 1)]
     if k >= FUZZY_MIN_LEN:
-        al = fuzz.partial_ratio_alignment(term.text, folded, score_cutoff=FUZZY_CUTOFF)
+        al = _fuzz().partial_ratio_alignment(term.text, folded, score_cutoff=FUZZY_CUTOFF)
         if al is not None:
             return [p for p in range(al.dest_start, al.dest_end) if folded[p] != " "]
     return []
