@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run test lint bench clean fuzz
+.PHONY: bench-tools venv run test lint bench clean fuzz
 
 venv: $(STAMP)
 
@@ -26,8 +26,14 @@ lint: venv
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/ruff format --check tui tests bench
 
-bench: venv
+bench: venv bench-tools
 	$(BIN)/python -m bench
+
+# fzf, for the `list --filter` comparison; the benchmark skips that comparison without it.
+bench-tools:
+	@command -v fzf >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  $$([ "$$(id -u)" = 0 ] || echo sudo -n) apt-get install -y -qq fzf >/dev/null 2>&1; } || \
+	  echo "bench: fzf is missing and could not be installed; its comparison is skipped"
 
 # Fuzz the parser and the HTML conversion (FUZZ_SECONDS each, default 180), atheris too when
 # it installs, then the app on 100,000 tiny files.

@@ -67,8 +67,8 @@ def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(str(path))
         return real_entry(path, *args, **kwargs)
 
+    # The scan looks parse_entry up in the parser module at each call.
     monkeypatch.setattr(parser_module, "parse_entry", parse_entry)
-    monkeypatch.setattr("tui.core.scan.parse_entry", parse_entry)
     return calls
 
 

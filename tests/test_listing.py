@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tui import cli
-from tui.core.index import Index
+from tui.core.fuzzy import FuzzyIndex
+from tui.core.index import Index, fuzzy_fields
 from tui.core.listing import filter_from_index
 from tui.core.query import parse
 from tui.core.scan import scan
@@ -125,3 +126,20 @@ def test_quick_filter_on_the_real_corpus(tmp_path: Path) -> None:
         parsed = parse(query)
         if query.strip() and not parsed.has_filters and not parsed.errors:
             assert quick(REAL, query) == general(REAL, query), query
+
+
+def test_stored_fuzzy_fields_are_what_the_fuzzy_index_computes(seeds: Path) -> None:
+    build(seeds)
+    with Index(seeds) as index:
+        loaded = list(index.iter_load_with_fields())
+    articles = [a for batch, _ in loaded for a in batch]
+    fields = [f for _, batch in loaded for f in batch]
+    assert sum(f is not None for f in fields) == 403  # every readable article has them
+    computed, stored = FuzzyIndex(pinyin=True), FuzzyIndex(pinyin=True)
+    for article, f in zip(articles, fields, strict=True):
+        if article.ok:
+            assert f == fuzzy_fields(article)
+            computed.add(article.title, article.source or "", article.author or "")
+            stored.add(article.title, article.source or "", article.author or "", f)
+    for query in QUERIES:
+        assert computed.search(query).ids == stored.search(query).ids, query

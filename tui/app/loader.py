@@ -128,11 +128,11 @@ class Loader:
                 self.index = index
             self._notice()
             if index.count():
-                with contextlib.closing(index.iter_load()) as loading:
-                    for articles in loading:
+                with contextlib.closing(index.iter_load_with_fields()) as loading:
+                    for articles, fields in loading:
                         if worker.is_cancelled or self._closed:
                             return
-                        self.library.add(articles)
+                        self.library.add(articles, fields)
                         self._post(done=False)
             with contextlib.closing(index.reconcile()) as reconciling:
                 for batch in reconciling:

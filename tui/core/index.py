@@ -38,6 +38,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import sqlite3
 import threading
 import time
@@ -53,7 +54,7 @@ from tui.core.chinese import t2s_map, to_simplified
 from tui.core.scan import Skipped, iter_files, walk
 
 #: Bump whenever the tables change: an index with another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Index at most this many characters of a body: a few bodies are hundreds of KB
 #: of tables and lists; their first 64 KiB of text is what a search needs.
 TEXT_CAP = 65_536
@@ -75,6 +76,9 @@ RANK_CAP = 200
 _SNIPPET_CHARS = 36  # each side of the first match
 _CANDIDATES = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
 _SKIPPED_MTIME = -1.0  # mtime of rows that stand for a Skipped entry (not a file)
+#: Every write bumps the generation: data derived from the rows (see :meth:`Index.blob`)
+#: is only good for the generation it was made from.
+_BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -228,9 +232,9 @@ class Index:
         self._lock = threading.RLock()
         self._private = False
         self._writable = True
-        #: (relative path, path) of every entry in walk order, as the last
-        #: :meth:`reconcile` found them.
-        self.walked: list[tuple[str, Path]] = []
+        #: The relative path of every entry in walk order, as the last :meth:`reconcile`
+        #: found them (strings only: 100,000 Path objects would be ~60 MB).
+        self.walked: list[str] = []
         self._conn = self._open()
 
     # ----------------------------------------------------------------- opening
@@ -291,6 +295,9 @@ class Index:
                         if statement.strip():
                             conn.execute(statement)
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)", (self._key,))
+                    # Random, not 0: a blob left by a deleted index never matches a new one.
+                    start = str(secrets.randbits(48))
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (start,))
                 conn.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
@@ -305,6 +312,7 @@ class Index:
         # Touch every table so a damaged schema shows up now, not mid-use.
         conn.execute("SELECT id FROM articles LIMIT 1").fetchall()
         conn.execute("SELECT id FROM texts LIMIT 1").fetchall()
+        conn.execute("SELECT path FROM dirs LIMIT 1").fetchall()
         conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'x' LIMIT 1").fetchall()
         return None
 
@@ -386,17 +394,34 @@ class Index:
 
     def iter_load(self, first: int = 500, batch_size: int = 20_000) -> Iterator[list[Article]]:
         """:meth:`load` in batches, newest first: the first (small) one is ready at once."""
+        for articles, _fields in self.iter_load_with_fields(first, batch_size):
+            yield articles
+
+    def iter_load_with_fields(
+        self, first: int = 500, batch_size: int = 20_000
+    ) -> Iterator[tuple[list[Article], list[FuzzyFields | None]]]:
+        """:meth:`iter_load`, with each article's stored :func:`fuzzy_fields` (None: none).
+
+        Why: folding titles and building pinyin keys is most of the cost of the app's
+        fuzzy index at 100,000 articles (~2 s, and pypinyin's 57 MB of tables); the
+        index computed them once, in its worker processes.
+        """
         prefix = str(self.root)
         prefix = prefix if prefix.endswith(os.sep) else prefix + os.sep
-        sql = f"SELECT {_COLUMNS} FROM articles ORDER BY date_ts DESC NULLS LAST, path"
+        sql = (
+            f"SELECT {_COLUMNS}, ftitle, fsource, fauthor, pykey FROM articles "
+            "ORDER BY date_ts DESC NULLS LAST, path"
+        )
+        cut = len(_COLUMNS.split(","))
         size = first
         with self._lock:
             try:
                 cursor = self._conn.execute(sql)
                 while rows := cursor.fetchmany(size):
                     with _gc_paused():
-                        batch = _articles(prefix, rows)
-                    yield batch
+                        batch = _articles(prefix, [r[:cut] for r in rows])
+                        fields = [None if r[cut] is None else r[cut:] for r in rows]
+                    yield batch, fields
                     size = batch_size
             except sqlite3.DatabaseError as exc:
                 self._recover(exc)
@@ -460,7 +485,7 @@ class Index:
     ) -> Iterator[Batch]:
         todo: list[Path] = []
         skipped: list[Article] = []
-        order: list[tuple[str, Path]] = []  # every entry in walk order, for list_articles()
+        order: list[str] = []  # every entry in walk order, for list_articles()
         self.walked = order
         prefix = self._prefix()
         cut = len(prefix) if os.sep == "/" else -1
@@ -469,14 +494,14 @@ class Index:
         for item in walk(self.root, stamps):
             if isinstance(item, Skipped):
                 rel = self._rel(item.path)
-                order.append((rel, item.path))
+                order.append(rel)
                 if rel not in known or known[rel][1] != _SKIPPED_MTIME:
                     skipped.append(Article(path=item.path, error=item.reason))
                 continue
             path, text = item
             # String slicing, not pathlib: this loop runs once per file on every start.
             rel = text[cut:] if cut > 0 and text.startswith(prefix) else self._rel(path)
-            order.append((rel, path))
+            order.append(rel)
             try:
                 st = stat(text)
             except OSError:
@@ -484,7 +509,7 @@ class Index:
                 continue
             if known.get(rel) != (st.st_size, st.st_mtime):
                 todo.append(path)
-        seen = {rel for rel, _ in order}
+        seen = set(order)
         removed = [rel for rel in known if rel not in seen]
         first = Batch(total=len(todo))
         if removed:
@@ -512,8 +537,14 @@ class Index:
         the index holds every file (see :meth:`unchanged`).
         """
         rows = [(self._rel(path), mtime, pos) for pos, (path, mtime) in enumerate(stamps)]
+        with self._lock:
+            old = self._conn.execute("SELECT path, mtime_ns, pos FROM dirs ORDER BY pos").fetchall()
+        if old == rows:
+            return  # the usual reopen: nothing to write
 
         def body(c: sqlite3.Connection) -> None:
+            if [(p, pos) for p, _, pos in old] != [(p, pos) for p, _, pos in rows]:
+                c.execute(_BUMP)  # walk order changed: derived data must be remade
             c.execute("DELETE FROM dirs")
             c.executemany(
                 "INSERT OR REPLACE INTO dirs (path, mtime_ns, pos) VALUES (?, ?, ?)", rows
@@ -521,6 +552,44 @@ class Index:
 
         with self._lock:
             self._transaction(body)
+
+    def generation(self) -> int:
+        """A number that changes whenever the rows (or their walk order) change."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else -1
+
+    def _blob_path(self, name: str) -> Path:
+        return self.path.with_name(f"{self.path.stem}.{name}")
+
+    def blob(self, name: str, generation: int) -> bytes | None:
+        """Data derived from the rows, kept by :meth:`store_blob`, if still current.
+
+        A file beside the database, not a row in it: reading 15 MB from a file costs a
+        fifth of reading it from SQLite's overflow pages.
+        """
+        try:
+            data = self._blob_path(name).read_bytes()
+        except OSError:
+            return None
+        head = f"{generation}\n".encode()
+        return data[len(head) :] if data.startswith(head) else None
+
+    def store_blob(self, name: str, generation: int, data: bytes) -> None:
+        """Keep data derived from the rows of ``generation`` (a cache: failure is fine).
+
+        Written to a temporary file and renamed, so a reader sees all or nothing.
+        """
+        if self._private:
+            return
+        path = self._blob_path(name)
+        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            temp.write_bytes(f"{generation}\n".encode() + data)
+            os.replace(temp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     def unchanged(self) -> dict[str, int] | None:
         """Walk positions of the directories when none changed since the last reconcile.
@@ -647,6 +716,7 @@ class Index:
                 entries.append((fold(article.title), text if folded is None else folded, rec[0]))
 
         def body(c: sqlite3.Connection) -> None:
+            c.execute(_BUMP)
             self._unindex(c, stale)
             c.executemany(_UPSERT, records)
             if not texts:
@@ -699,6 +769,7 @@ class Index:
             return
 
         def body(c: sqlite3.Connection) -> None:
+            c.execute(_BUMP)
             self._unindex(c, rels)
             c.executemany("DELETE FROM articles WHERE path = ?", [(r,) for r in rels])
 
@@ -728,7 +799,7 @@ class Index:
                 conn.execute("ROLLBACK")
             raise
 
-    def _record(self, a: Article, keys: _FuzzyFields | None) -> tuple[Any, ...]:
+    def _record(self, a: Article, keys: FuzzyFields | None) -> tuple[Any, ...]:
         """An article as an ``articles`` row, in :data:`_UPSERT` order."""
         ftitle, fsource, fauthor, pykey = keys or (None, None, None, None)
         return (
@@ -870,10 +941,10 @@ def list_articles(root: Path, *, rescan: bool = False) -> list[Article] | None:
         order = index.walked
         prefix = index._prefix()
         by_rel = {row[0]: row for row in rows}
-    if len(by_rel) != len(order) or not all(rel in by_rel for rel, _ in order):
+    if len(by_rel) != len(order) or not all(rel in by_rel for rel in order):
         return None  # the index could not be written (locked): the caller scans
     with _gc_paused():
-        return _articles(prefix, [by_rel[rel] for rel, _ in order], [path for _, path in order])
+        return _articles(prefix, [by_rel[rel] for rel in order])
 
 
 def walk_key(rel: str, positions: dict[str, int]) -> tuple[int, str] | None:
@@ -917,34 +988,31 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _articles(
-    prefix: str, rows: Iterable[Sequence[Any]], paths: Sequence[Path] | None = None
-) -> list[Article]:
-    """:func:`_article` for many rows at once, ~3x cheaper; ``paths`` are theirs if known.
+def _articles(prefix: str, rows: Iterable[Sequence[Any]]) -> list[Article]:
+    """:func:`_article` for many rows at once, ~3x cheaper and a third smaller.
 
-    Why: loading 100,000 records is most of a warm ``newsdeck list``. Each
-    directory's :class:`Path` is parsed once and files are joined onto it (as
-    :func:`tui.core.scan.walk` does), and equal JSON lists are decoded once
-    (each article still gets its own list object).
+    Why: loading 100,000 records is most of a warm ``newsdeck list`` and of the app's
+    memory. Each directory's :class:`Path` is parsed once and files are joined onto it
+    (as :func:`tui.core.scan.walk` does); equal JSON lists are decoded once (each
+    article still gets its own list object); and the few distinct formats, encodings,
+    sources and authors are shared, not one string object per row.
     """
     from tui.core.scan import _child_maker
 
     makers: dict[str, Callable[[str, str], Path]] = {}
     lists: dict[str, list[str]] = {}
+    shared: dict[str, str] = {}
+    share = shared.setdefault
     out: list[Article] = []
     append = out.append
     fromiso = datetime.fromisoformat
-    for i, row in enumerate(rows):
+    for row in rows:
         (path, size, mtime, fmt, title, url, date, author, source, cats, tags, image, probs,
          error, encoding) = row  # fmt: skip
-        if paths is not None:
-            full = paths[i]
-        else:
-            folder, _, name = path.rpartition("/")
-            make = makers.get(folder)
-            if make is None:
-                make = makers[folder] = _child_maker(Path(prefix + folder))
-            full = make(name, prefix + path)
+        folder, _, name = path.rpartition("/")
+        make = makers.get(folder)
+        if make is None:
+            make = makers[folder] = _child_maker(Path(prefix + folder))
         decoded: list[list[str]] = []
         for text in (cats, tags, probs):
             if text == "[]":
@@ -956,13 +1024,13 @@ def _articles(
             decoded.append(list(cached))
         append(
             Article(
-                full,
+                make(name, prefix + path),
                 fmt,
                 title,
                 url,
                 fromiso(date) if date else None,
-                author,
-                source,
+                author and share(author, author),
+                source and share(source, source),
                 decoded[0],
                 decoded[1],
                 image,
@@ -971,7 +1039,7 @@ def _articles(
                 error,
                 size,
                 mtime,
-                encoding,
+                share(encoding, encoding),
             )
         )
     return out
@@ -1004,11 +1072,11 @@ def _stamp(path: Path) -> tuple[int, float] | None:
 
 #: What the fuzzy filter matches an article by, precomputed for ``newsdeck list
 #: --filter``: folded title, source and author, and the title's pinyin key.
-_FuzzyFields = tuple[str, str, str, str | None]
+FuzzyFields = tuple[str, str, str, str | None]
 #: A parsed file for the writer: header-only article, its plain text (None when
 #: unreadable), that text folded for the FTS table (None when unchanged by folding)
 #: and its fuzzy fields (None when unreadable).
-_Extracted = tuple[Article, str | None, str | None, _FuzzyFields | None]
+_Extracted = tuple[Article, str | None, str | None, FuzzyFields | None]
 
 
 def _extract(path: Path) -> _Extracted:
@@ -1017,7 +1085,7 @@ def _extract(path: Path) -> _Extracted:
 
     article = parse(path)
     text = folded = None
-    keys: _FuzzyFields | None = None
+    keys: FuzzyFields | None = None
     if article.ok:
         text = plain_text(article.body or "")
         folded = fold(text)
@@ -1027,7 +1095,7 @@ def _extract(path: Path) -> _Extracted:
     return article, text, folded, keys
 
 
-def fuzzy_fields(article: Article) -> _FuzzyFields:
+def fuzzy_fields(article: Article) -> FuzzyFields:
     """The article's title, source and author as the fuzzy filter folds them, plus its key.
 
     Computed in the worker processes at index time (folding and pinyin keys are most of

@@ -72,15 +72,21 @@ class Library:
         if self.pinyin is not None and self._index.pinyin != self.pinyin:
             self._index = FuzzyIndex(pinyin=self.pinyin)
 
-    def add(self, articles: Iterable[Article]) -> int:
+    def add(
+        self,
+        articles: Iterable[Article],
+        fields: Sequence[tuple[str, str, str, str | None] | None] | None = None,
+    ) -> int:
         """Take a batch from the scan or index; return how many joined the list.
 
         Failures go to :attr:`problems`. An article whose path is already held
         replaces the old one (the index reports changed files this way too).
+        ``fields``: per article, its folded fields as the index stored them (see
+        :meth:`FuzzyIndex.add`), or None.
         """
         added = 0
         with self._lock:
-            for article in articles:
+            for k, article in enumerate(articles):
                 key_path = str(article.path)
                 if key_path in self._ids or key_path in self._problem_paths:
                     self._drop(key_path)
@@ -89,7 +95,10 @@ class Library:
                     self._problem_paths.add(key_path)
                     continue
                 article_id = self._index.add(
-                    article.title, article.source or "", article.author or ""
+                    article.title,
+                    article.source or "",
+                    article.author or "",
+                    fields[k] if fields is not None else None,
                 )
                 # The index hands out ids in add order, the same as our positions.
                 assert article_id == len(self._articles)
@@ -210,8 +219,11 @@ class Library:
             live = [self._articles[i] for i in self._order]
             keys = list(self._keys)
             pinyin = self._index.pinyin
+            old = self._index
+            folded = [old.folded(i) for i in self._order]
         index = FuzzyIndex(pinyin=pinyin)
-        index.extend((a.title, a.source or "", a.author or "") for a in live)
+        for a, f in zip(live, folded, strict=True):
+            index.add(a.title, a.source or "", a.author or "", f)
         with self._lock:
             if self._changes != seen:
                 return

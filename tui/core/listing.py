@@ -9,19 +9,29 @@ built), so this reads those four columns, matches with
 :meth:`FuzzyIndex.from_folded` and makes Articles for the matches only. The
 matches and their order are the general path's (a test holds the two equal).
 
+The four columns, in list order and packed for the fuzzy index
+(:func:`~tui.core.fuzzy.pack_folded`), are kept beside the index
+(:meth:`Index.store_blob`) and remade when its generation moves: reading and
+sorting 100,000 rows costs ~0.9 s here, reading the packed file ~0.05 s.
+
 Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
+import marshal
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.article import Article
-from tui.core.fuzzy import FuzzyIndex
+from tui.core.fuzzy import FuzzyIndex, pack_folded
 from tui.core.index import _COLUMNS, Index, _articles, _gc_paused, exists, walk_key
 
 __all__ = ["Listed", "filter_from_index"]
+
+#: Name (and format version) of the file of fuzzy fields in list order.
+_BLOB = "fuzzy-fields-3"
 
 #: Readable articles in the general path's order (``sort_key_date``): newest first,
 #: undated last, ties by title; ties of both keep walk order (fixed up in Python).
@@ -54,29 +64,24 @@ def filter_from_index(root: Path, text: str, pinyin: bool | None = None) -> List
         positions = index.unchanged()
         if positions is None or index.notice is not None:
             return None
-        with index._lock:
-            conn = index._conn
-            rows = conn.execute(_FIELDS).fetchall()
-            unreadable = conn.execute(
-                "SELECT count(*) FROM articles WHERE error IS NOT NULL"
-            ).fetchone()[0]
-        if not _walk_ties(rows, positions):
+        generation = index.generation()
+        data = index.blob(_BLOB, generation)
+        if data is None:
+            data = _fields_blob(index, positions)
+            if data is None:
+                return None
+            index.store_blob(_BLOB, generation, data)
+        try:
+            unreadable, ids, packed = marshal.loads(data)
+            fuzzy = FuzzyIndex.from_packed(packed, pinyin)
+        except ValueError:
             return None
-        titles: list[str] = []
-        sources: list[str] = []
-        authors: list[str] = []
-        keys: list[str | None] = []
-        for row in rows:
-            if row[4] is None:
-                return None  # written by an older newsdeck: let the general path refresh it
-            titles.append(row[4])
-            sources.append(row[5])
-            authors.append(row[6])
-            keys.append(row[7])
-        fuzzy = FuzzyIndex.from_folded(titles, sources, authors, keys, pinyin=pinyin)
+        order = array("q", ids)
+        n = len(order)
         result = fuzzy.search(text)
-        wanted = [rows[i][0] for i in result.ids]
+        wanted = [order[i] for i in result.ids]
         full: dict[int, tuple[object, ...]] = {}
+        conn = index._conn
         with index._lock:
             for start in range(0, len(wanted), 500):
                 part = wanted[start : start + 500]
@@ -84,8 +89,28 @@ def filter_from_index(root: Path, text: str, pinyin: bool | None = None) -> List
                 sql = f"SELECT id, {_COLUMNS} FROM articles WHERE id IN ({marks})"
                 full.update((row[0], row[1:]) for row in conn.execute(sql, part))
         prefix = index._prefix()
-    articles = _articles(prefix, [full[i] for i in wanted])
-    return Listed(articles, len(rows), int(unreadable))
+    articles = _articles(prefix, [full[i] for i in wanted if i in full])
+    return Listed(articles, n, int(unreadable))
+
+
+def _fields_blob(index: Index, positions: dict[str, int]) -> bytes | None:
+    """The readable articles' fuzzy fields in list order, marshalled (None: cannot say)."""
+    with index._lock:
+        conn = index._conn
+        rows = conn.execute(_FIELDS).fetchall()
+        unreadable = conn.execute("SELECT count(*) FROM articles WHERE error IS NOT NULL")
+        count = int(unreadable.fetchone()[0])
+    if not _walk_ties(rows, positions):
+        return None
+    if any(row[4] is None for row in rows):
+        return None  # written by an older newsdeck: the general path refreshes it
+    ids = array("q", [row[0] for row in rows])
+    columns = [[row[k] for row in rows] for k in (4, 5, 6, 7)]
+    try:
+        packed = pack_folded(*columns)
+    except ValueError:
+        return None
+    return marshal.dumps((count, ids.tobytes(), packed))
 
 
 def _walk_ties(rows: list[tuple[object, ...]], positions: dict[str, int]) -> bool:

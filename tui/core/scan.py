@@ -19,7 +19,6 @@ from pathlib import Path
 
 import tui
 from tui.core.article import Article
-from tui.core.parser import parse_entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +119,10 @@ def scan(root: Path, *, header_only: bool = True, workers: int | None = None) ->
 
 def scan_entries(items: Iterator[Entry | Skipped], header_only: bool) -> Iterator[Article]:
     """The serial scan: parse each walked file in this process, in order."""
+    # Imported here: the parser pulls in YAML and friends, which `newsdeck list`
+    # on a warm index (which walks but does not parse) should not pay for.
+    from tui.core.parser import parse_entry
+
     for item in items:
         if isinstance(item, Skipped):
             yield Article(path=item.path, error=item.reason)
