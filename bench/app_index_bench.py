@@ -90,7 +90,15 @@ def run(n: int) -> dict[str, float]:
 
     root = cached(n)
     with tempfile.TemporaryDirectory(prefix="newsdeck-bench-") as cache:
-        env = {**os.environ, "NEWSDECK_CACHE_DIR": cache, "PYTHONPATH": str(REPO)}
+        # Own data and config too: a filter the user left saved for this directory
+        # would otherwise be restored, and measured, on reopen.
+        env = {
+            **os.environ,
+            "NEWSDECK_CACHE_DIR": cache,
+            "NEWSDECK_DATA_DIR": os.path.join(cache, "data"),
+            "NEWSDECK_CONFIG_DIR": os.path.join(cache, "config"),
+            "PYTHONPATH": str(REPO),
+        }
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "tui", "index", "--quiet", str(root)], env=env, check=True

@@ -10,6 +10,7 @@ import pytest
 from tui import cli
 from tui.core.fuzzy import FuzzyIndex
 from tui.core.index import Index, fuzzy_fields
+from tui.core.library import Library
 from tui.core.listing import filter_from_index
 from tui.core.query import parse
 from tui.core.scan import scan
@@ -143,3 +144,16 @@ def test_stored_fuzzy_fields_are_what_the_fuzzy_index_computes(seeds: Path) -> N
             stored.add(article.title, article.source or "", article.author or "", f)
     for query in QUERIES:
         assert computed.search(query).ids == stored.search(query).ids, query
+
+
+def test_highlights_reuse_stored_keys_and_match_computed_ones(seeds: Path) -> None:
+    build(seeds)
+    library = Library(seeds, pinyin=True)
+    with Index(seeds) as index:
+        for articles, fields in index.iter_load_with_fields():
+            library.add(articles, fields)
+    shown = library.newest_first()
+    for query in ("eluosi", "xgzs", "香港", "market"):
+        for article in shown[:60]:
+            stored = library.highlight(query, article.title, article.path)
+            assert stored == library.highlight(query, article.title), (query, article.title)

@@ -294,7 +294,7 @@ class MainScreen(Screen[None]):
             library = self.library
 
             def highlight(article: Article) -> list[int]:
-                return list(library.highlight(query, article.title))
+                return list(library.highlight(query, article.title, article.path))
 
         # A new ranking puts the cursor on the best match; otherwise it stays put.
         target = self.article_list.article if keep_current else (articles[0] if articles else None)

@@ -1193,11 +1193,21 @@ class FuzzyIndex:
 
     # ----------------------------------------------------------------- display
 
-    def highlight(self, query: str, title: str) -> list[int]:
-        """Indices of ``title`` (the original, unfolded string) to highlight for ``query``."""
+    def highlight(self, query: str, title: str, item: int | None = None) -> list[int]:
+        """Indices of ``title`` (the original, unfolded string) to highlight for ``query``.
+
+        ``item``: the title's id here, if known; its stored pinyin key is then reused
+        (keys loaded from the persistent index spare the app pypinyin's 57 MB).
+        """
         folded, spans = _fold_spans(title)
         marked: set[int] = set()
-        key = pinyin_key(folded) if self.pinyin else None
+        key: str | None = None
+        if self.pinyin:
+            known = item is not None and 0 <= item < len(self._titles)
+            if known and self._titles[item] == folded:  # type: ignore[index]
+                key = self._keys.get(item)  # type: ignore[arg-type]
+            else:
+                key = pinyin_key(folded)
         for t in _terms_of(query):
             term = _term(t)
             positions = _best_positions(term, folded, key)

@@ -315,8 +315,12 @@ class Library:
                 return Filtered(query, [], None, generation, cancelled=True, **meta)
             return Filtered(query, shown, result, generation, **meta)
 
-    def highlight(self, query: str, title: str) -> Sequence[int]:
-        """Indices of the title characters that match ``query`` (for the list rows)."""
+    def highlight(self, query: str, title: str, path: Path | None = None) -> Sequence[int]:
+        """Indices of the title characters that match ``query`` (for the list rows).
+
+        ``path``: the article's, so the fuzzy index can reuse what it holds for it.
+        """
         if not query.strip():
             return []
-        return self._index.highlight(query, title)
+        item = None if path is None else self._ids.get(str(path))
+        return self._index.highlight(query, title, item)
