@@ -954,13 +954,7 @@ class FuzzyIndex:
         candidates = set(self._scan(term.substring))
         if term.subseq_blob is not None:
             candidates.update(self._scan(term.subseq_blob))
-        code = self._code
-        for k, i in enumerate(candidates):
-            if k % _CHECK_EVERY == 0 and stop():
-                raise SearchCancelled
-            c = code(term, i)
-            if c is not None:
-                d[i] = c
+        d.update(self._codes_in(term, candidates, stop))
         return d
 
     def _latin_substring(self, t: str, d: dict[int, int]) -> None:
