@@ -509,7 +509,7 @@ class FuzzyIndex:
         self._vocab_ends: dict[int, str] = {}
         self._vocab_size = -1
         self._restrict_cache: tuple[list[int], set[int], dict[int, int]] | None = None
-        #: False for :meth:`from_folded` indexes: no token index, Latin terms are scanned.
+        #: False for :meth:`from_packed` indexes: no token index, Latin terms are scanned.
         self._tokenized = True
         self._meta_folds: dict[str, str] = {}  # raw source/author -> folded
         self._meta_values_keys: dict[str, str] = {}  # folded value -> its shared object
@@ -517,30 +517,15 @@ class FuzzyIndex:
         FuzzyIndex._next_owner += 1
 
     @classmethod
-    def from_folded(
-        cls,
-        titles: list[str],
-        sources: Sequence[str],
-        authors: Sequence[str],
-        keys: Sequence[str | None],
-        pinyin: bool | None = None,
-    ) -> FuzzyIndex:
-        """An index of fields already folded (and pinyin keys already built), for one query.
+    def from_packed(cls, data: bytes, pinyin: bool | None = None) -> FuzzyIndex:
+        """An index of fields already folded, with pinyin keys already built, for one query.
 
         Why: ``newsdeck list --filter`` answers one query over a warm persistent index,
-        which stores :func:`fold` and :func:`~tui.core.chinese.pinyin_key` per article.
-        Folding, keying and the Latin token index are most of :meth:`add`'s cost (~3 s
-        at 100,000), so this skips all three: Latin terms are then answered by scanning
-        the title blob and scoring the candidates with the reference scorer, which gives
-        the same result as the token index (slower per query, much cheaper to set up).
-        ``titles`` is kept, not copied; items must not be added afterwards.
-        """
-        return cls.from_packed(pack_folded(titles, sources, authors, keys), pinyin)
-
-    @classmethod
-    def from_packed(cls, data: bytes, pinyin: bool | None = None) -> FuzzyIndex:
-        """:meth:`from_folded` from :func:`pack_folded`'s bytes (which a cache may keep).
-
+        which stores :func:`fold` and :func:`~tui.core.chinese.pinyin_key` per article
+        (packed by :func:`pack_folded`). Folding, keying and the Latin token index are
+        most of :meth:`add`'s cost (~3 s at 100,000), so this skips all three: Latin
+        terms are then answered by scanning the title blob and scoring the candidates
+        with the reference scorer (slower per query, much cheaper to set up).
         The title blob comes ready-made, so setting up costs little
         more than splitting the strings. Raises ValueError for bytes of another format.
         """
@@ -585,7 +570,7 @@ class FuzzyIndex:
         part; they must be exactly what this method would compute.
         """
         if not self._tokenized:
-            raise RuntimeError("a from_folded() index takes no more items")
+            raise RuntimeError("a from_packed() index takes no more items")
         i = len(self._titles)
         if folded is None:
             ft = fold(title)
@@ -717,7 +702,7 @@ class FuzzyIndex:
         its own: joining it costs less than scanning everything. Class 5 (a match
         starting at the first character) then comes from :meth:`_pinyin_starts`, which
         looks at a small share of the matched keys: cheaper than a second blob scan (a
-        one-query :meth:`from_folded` index rescans the lines instead of building its
+        one-query :meth:`from_packed` index rescans the lines instead of building its
         lookup). The ids whose key matched are stored in ``found`` under the term for
         the next keystroke.
         """
@@ -746,7 +731,7 @@ class FuzzyIndex:
             starts: Iterable[int]
             if self._tokenized:
                 starts = self._pinyin_starts(term, term.pinyin_first, hit)
-            else:  # one query (from_folded): a line-anchored scan beats building the index
+            else:  # one query (from_packed): a line-anchored scan beats building the index
                 first = re.compile(f"\n{term.pinyin_first.pattern}[^\n]*")
                 starts = chain.from_iterable(
                     map(seg.line_end.__getitem__, map(_MATCH_END, first.finditer(seg.blob)))
@@ -943,7 +928,7 @@ class FuzzyIndex:
         hint: list[int] | None,
         found: dict[str, list[int]] | None,
     ) -> dict[int, int]:
-        """A Latin term without the token index (:meth:`from_folded`): scan, then score.
+        """A Latin term without the token index (:meth:`from_packed`): scan, then score.
 
         Every title matching in classes 0-4 holds the term as a substring and every
         scattered match is found by its blob pattern, so their union (plus the pinyin

@@ -6,7 +6,7 @@ answer a single query: ~5 s at 100,000 articles, where ``fzf --filter`` over the
 same titles takes 0.3 s. The index already stores every article's folded title,
 source and author and its pinyin key (computed in the worker processes when it was
 built), so this reads those four columns, matches with
-:meth:`FuzzyIndex.from_folded` and makes Articles for the matches only. The
+:meth:`FuzzyIndex.from_packed` and makes Articles for the matches only. The
 matches and their order are the general path's (a test holds the two equal).
 
 The four columns, in list order and packed for the fuzzy index
