@@ -210,10 +210,10 @@ def _scan_list(scan: Callable[[Path], Iterable[Any]], root: Path) -> list[Any]:
 
 def section_scan(args: argparse.Namespace) -> None:
     """Header-only scan versus open-and-read-4-KiB, same files, warm cache, best of N."""
-    scan_mod = load("tui.core.scan")
+    scan_mod = load("tui.files.scan")
     scan = getattr(scan_mod, "scan", None)
     if not callable(scan):
-        raise Skip("tui.core.scan has no scan()")
+        raise Skip("tui.files.scan has no scan()")
     for n in args.sizes:
         print()
         note(f"-- {n:,} files --")
@@ -310,13 +310,13 @@ def _crude_body(path: Path) -> str:
 def _body_getter() -> tuple[Callable[[Path], str], str]:
     """The parser's body when it is ready, the crude split otherwise."""
     try:
-        parser = load("tui.core.parser")
+        parser = load("tui.files.parser")
     except Skip as exc:
         return _crude_body, f"crude split ({exc})"
     parse = getattr(parser, "parse", None)
     load_body = getattr(parser, "load_body", None)
     if not callable(parse):
-        return _crude_body, "crude split (tui.core.parser has no parse())"
+        return _crude_body, "crude split (tui.files.parser has no parse())"
 
     def get(path: Path) -> str:
         article = parse(path)
@@ -326,7 +326,7 @@ def _body_getter() -> tuple[Callable[[Path], str], str]:
             body = loaded if isinstance(loaded, str) else article.body
         return body if body is not None else _crude_body(path)
 
-    return get, "tui.core.parser.parse(path).body"
+    return get, "tui.files.parser.parse(path).body"
 
 
 def section_convert(args: argparse.Namespace) -> None:
@@ -334,14 +334,14 @@ def section_convert(args: argparse.Namespace) -> None:
     real: Path = args.real
     if not real.is_dir():
         raise Skip(f"real corpus absent ({real})")
-    convert = load("tui.core.convert")
+    convert = load("tui.body.markdown")
     funcs = {
         name: getattr(convert, name)
         for name in ("html_to_markdown", "html_to_text")
         if callable(getattr(convert, name, None))
     }
     if not funcs:
-        raise Skip("tui.core.convert has neither html_to_markdown nor html_to_text")
+        raise Skip("tui.body.markdown has neither html_to_markdown nor html_to_text")
     get_body, how = _body_getter()
     paths = sorted(p for p in real.iterdir() if p.is_file())
     bodies: list[tuple[Path, str]] = []

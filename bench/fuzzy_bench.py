@@ -22,8 +22,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``tui`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tui.core.chinese import pinyin_key, t2s_map, to_simplified
-from tui.core.fuzzy import FuzzyIndex, FuzzyResult, fold
+from tui.search.chinese import pinyin_key, t2s_map, to_simplified
+from tui.search.fuzzy import FuzzyIndex, FuzzyResult, fold
 
 QUERIES = ["俄罗斯", "北约危机", "nato", "ai", "trump", "香港", "新冠疫情", "covid", "biden china"]
 #: Typed with pinyin in mind (full pinyin, initials, mixed scripts, Traditional).

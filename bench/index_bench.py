@@ -109,7 +109,7 @@ def run(n: int, *, seed: int = 0, workers: int | None = None) -> dict[str, float
 
 
 def _run(root: Path, n: int, workers: int | None) -> dict[str, float]:
-    from tui.core.index import Index
+    from tui.store.index import Index
 
     out: dict[str, float] = {"articles": float(n)}
     _raw_read(root)  # warm the page cache, as a reopen would find it
@@ -174,7 +174,7 @@ def _list_vs_fzf(root: Path) -> dict[str, float]:
 
     ``list_s`` (no filter) is start-up, the freshness check (a stat of every
     directory), loading the records, sorting and printing; ``list_filter_s`` is the
-    fuzzy filter answered from the index's packed fields (:mod:`tui.core.listing`),
+    fuzzy filter answered from the index's packed fields (:mod:`tui.store.listing`),
     the first run making them; ``list_rescan_s`` the same with ``--rescan`` (a stat
     of every file, then every record loaded and filtered). Byte-code caching is on,
     as in an installed newsdeck (``PYTHONDONTWRITEBYTECODE`` is dropped for these

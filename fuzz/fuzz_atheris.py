@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import atheris
 
 with atheris.instrument_imports():
-    from tui.core import convert, parser
+    from tui.body import markdown as convert
+    from tui.files import parser
 
 from fuzz._common import CONTROL, FUZZ_SECONDS
 

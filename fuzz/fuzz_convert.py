@@ -1,4 +1,4 @@
-"""Fuzz ``tui.core.convert`` with hypothesis for ``FUZZ_SECONDS``: never raises, never
+"""Fuzz ``tui.body.markdown`` with hypothesis for ``FUZZ_SECONDS``: never raises, never
 slow, never lets a control character or raw HTML through.
 
 Run: ``FUZZ_SECONDS=60 .venv/bin/python fuzz/fuzz_convert.py`` (``make fuzz`` runs all).
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fuzz._common import CONTROL, FUZZ_SECONDS, HTML_TOKENS, SLOW_SECONDS
-from tui.core.convert import html_to_markdown, html_to_text
+from tui.body.markdown import html_to_markdown, html_to_text
 
 #: Sequences of tokens, some repeated many times (depth and width attacks).
 PIECE = st.one_of(st.sampled_from(HTML_TOKENS), st.text(max_size=30))

@@ -1,4 +1,4 @@
-"""Fuzz ``tui.core.parser`` with hypothesis for ``FUZZ_SECONDS``: any bytes in a file give
+"""Fuzz ``tui.files.parser`` with hypothesis for ``FUZZ_SECONDS``: any bytes in a file give
 an Article (listed with clean fields, or reported with a reason), never an exception.
 
 Run: ``FUZZ_SECONDS=60 .venv/bin/python fuzz/fuzz_parser.py`` (``make fuzz`` runs all).
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fuzz._common import CONTROL, FUZZ_SECONDS, SLOW_SECONDS
-from tui.core.parser import load_body, parse
+from tui.files.parser import load_body, parse
 
 HEADERS = [
     "---\n", "title: ", "date: ", "categories: [", "tags:\n - ", "link: ", "author: ",

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-REAL_CORPUS = REPO.parent / "shared" / "corpus" / "real"
-SAMPLE_SEEDS = REPO / "sample_seeds"
+from tests.locations import REAL_CORPUS
 
 
 @pytest.fixture

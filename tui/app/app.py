@@ -17,21 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-import tui
 from tui.app.commands import NewsdeckCommands
 from tui.app.help_screen import HelpScreen
 from tui.app.main_screen import MainScreen
 from tui.app.themes import DARK, DEFAULT_THEME, LIGHT, THEMES
-from tui.core.config import Config, load_config, unknown_binding_ids
-from tui.core.state import StateStore
-
-
-def styles_dir() -> Path:
-    """Where the TCSS lives: inside the installed package, else the checkout's ``styles/``."""
-    packaged = Path(tui.__file__).parent / "styles"
-    if packaged.is_dir():
-        return packaged
-    return Path(tui.__file__).resolve().parent.parent / "styles"
+from tui.paths import styles_dir
+from tui.store.config import Config, load_config, unknown_binding_ids
+from tui.store.state import StateStore
 
 
 class NewsdeckApp(App[int]):

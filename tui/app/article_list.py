@@ -30,7 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.cells import center, fit, measure_fit, sanitize
-from tui.core.article import Article
+from tui.model import Article
 
 Highlighter = Callable[[Article], Sequence[int]]
 #: ``marks(article)`` -> (read, starred): the reading state drawn in the mark column.

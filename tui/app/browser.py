@@ -23,8 +23,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.app.cells import measure_fit, sanitize
-from tui.core.query import Facet, Facets, field_term
-from tui.core.state import SavedSearch
+from tui.search.query import Facet, Facets, field_term
+from tui.store.state import SavedSearch
 
 #: Browser terms already in a filter (``src:=x``, ``cat:="a b"``): replaced, not stacked.
 BROWSER_TERM = re.compile(r'(?<!\S)(?:src|cat):=(?:"(?:\\.|[^"\\])*"?|\S*)')

@@ -6,12 +6,12 @@ down in the right order is thread work with its own locking; the screen only
 starts it, re-shows its view when :class:`LibraryChanged` arrives and asks for
 full-text hits.
 
-Order of events: open :class:`~tui.core.index.Index` (a one-line notice when
-it had to be rebuilt), paint from :meth:`~tui.core.index.Index.iter_load`
+Order of events: open :class:`~tui.store.index.Index` (a one-line notice when
+it had to be rebuilt), paint from :meth:`~tui.store.index.Index.iter_load`
 (first batch at once; reads no article file), then
-:meth:`~tui.core.index.Index.reconcile` (only new and changed files are read),
-then a :class:`~tui.core.watch.Watcher` whose batches go through
-:meth:`~tui.core.index.Index.update`. If the index cannot be opened at all the
+:meth:`~tui.store.index.Index.reconcile` (only new and changed files are read),
+then a :class:`~tui.files.watch.Watcher` whose batches go through
+:meth:`~tui.store.index.Index.update`. If the index cannot be opened at all the
 screen falls back to a plain scan.
 """
 
@@ -29,10 +29,10 @@ from rich.text import Text
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
-from tui.core.article import Article
-from tui.core.index import Batch, Hit, Index
-from tui.core.library import Library
-from tui.core.watch import Changes, Watcher
+from tui.files.watch import Changes, Watcher
+from tui.library import Library
+from tui.model import Article
+from tui.store.index import Batch, Hit, Index
 
 if TYPE_CHECKING:
     from tui.app.main_screen import MainScreen
@@ -243,7 +243,7 @@ class Loader:
 
 def _parse_header(path: Path) -> Article:
     """A header-only article as the index stores it (full parse: titles may come from bodies)."""
-    from tui.core.parser import parse
+    from tui.files.parser import parse
 
     article = parse(path)
     article.body = None

@@ -31,13 +31,13 @@ from tui.app.filter_bar import FilterBar
 from tui.app.loader import LibraryChanged, Loader
 from tui.app.reader import Reader
 from tui.app.sidebar import Sidebar
-from tui.core import query as query_language
-from tui.core.article import Article
-from tui.core.config import Config
-from tui.core.index import Hit
-from tui.core.library import Filtered, Library
-from tui.core.scan import scan
-from tui.core.state import SavedSearch, StateError, StateStore
+from tui.files.scan import scan
+from tui.library import Filtered, Library
+from tui.model import Article
+from tui.search import query as query_language
+from tui.store.config import Config
+from tui.store.index import Hit
+from tui.store.state import SavedSearch, StateError, StateStore
 
 #: The sidebar shows by default from this width on; below it `s` toggles it.
 SIDEBAR_MIN_WIDTH = 120
@@ -83,7 +83,7 @@ class HeaderLine(Static):
         """Redraw from plain values (the path is data: Text, never markup).
 
         ``unread`` counts the unread articles among those shown; ``sort`` is a
-        :data:`~tui.core.query.SORTS` value shown as ``date ↓``.
+        :data:`~tui.search.query.SORTS` value shown as ``date ↓``.
         """
         text = Text()
         noun = "article" if total == 1 else "articles"
@@ -147,7 +147,7 @@ class MainScreen(Screen[None]):
         self.store = store if store is not None else StateStore.in_memory()
         self.library = Library(root, pinyin=self.config.pinyin)
         view = self.store.view(root)
-        #: One of :data:`tui.core.query.SORTS`; remembered per directory.
+        #: One of :data:`tui.search.query.SORTS`; remembered per directory.
         self.sort = view.sort if view.sort in query_language.SORTS else self.config.default_sort
         self._restore_filter = view.filter
         self._saved_filter = view.filter

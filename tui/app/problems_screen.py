@@ -21,7 +21,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.core.article import Article
+from tui.model import Article
 
 #: C0/C1 control characters (tab and newline included: a cell is one paragraph).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -27,7 +27,6 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar, Literal
 
 from rich.cells import cell_len
@@ -50,9 +49,10 @@ from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import get_current_worker
 
-from tui.core.article import Article
-from tui.core.convert import html_to_markdown, html_to_text
-from tui.core.parser import load_body
+from tui.body.article_header import article_header
+from tui.body.markdown import html_to_markdown, html_to_text
+from tui.files.parser import load_body
+from tui.model import Article
 
 #: Rich styles for Markdown elements that read well on both our themes (the
 #: defaults put code on black, which is harsh on a light background).
@@ -97,7 +97,7 @@ _HR = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 #: code or list content, another list item, a quote, a table row, raw HTML).
 _CONTINUES = re.compile(r"[ \t]|[-*+>|<]|\d{1,9}[.)]")
 #: Raw HTML blocks that run across blank lines until their closer (CommonMark
-#: kinds 1 and 2); :mod:`tui.core.convert` never emits them, other callers may.
+#: kinds 1 and 2); :mod:`tui.body.markdown` never emits them, other callers may.
 _HTML_OPEN = re.compile(r" {0,3}<(?:(script|pre|style|textarea)(?:[\s>]|$)|(!--))", re.I)
 #: A link reference definition: links resolve across the whole document, so a
 #: document with one is never split.
@@ -180,26 +180,6 @@ def render_notice(console: Console, source: Source) -> list[Strip]:
     )
     lines = console.render_lines(Group(Rule(style="dim"), message, hint), pad=False)
     return [Strip([], 0), *(Strip(line) for line in lines)]
-
-
-def article_header(article: Article) -> Group:
-    """Title, source and date above the body: all plain Text, never markup."""
-    title = Text(article.title or "(untitled)", style="bold")
-    meta = Text(style="dim")
-    if article.source:
-        meta.append(article.source)
-    if article.author and article.author != article.source:
-        meta.append(" · " if meta.plain else "")
-        meta.append(article.author)
-    if article.date is not None:
-        meta.append(" · " if meta.plain else "")
-        meta.append(format_date(article.date))
-    return Group(title, meta, Rule(style="dim"))
-
-
-def format_date(date: datetime) -> str:
-    """The absolute date as the app shows it everywhere (UTC, minutes)."""
-    return date.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def split_markdown(markdown: str, first: int, rest: int = CHUNK_CHARS) -> list[str]:

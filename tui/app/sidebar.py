@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.core.article import Article
+from tui.model import Article
 
 # Han, kana, Hangul and CJK punctuation: read by the character, not the word.
 _CJK = re.compile(

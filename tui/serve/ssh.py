@@ -33,6 +33,8 @@ from typing import Any
 
 import asyncssh
 
+from tui.paths import data_dir
+
 log = logging.getLogger("newsdeck.serve.ssh")
 
 DEFAULT_PORT = 2222
@@ -57,16 +59,6 @@ TERMINAL_RESET = (
     b"\x1b[?1049l\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l"
 )
 IDLE_EXIT_STATUS = 124  # as timeout(1)
-
-
-def data_dir() -> Path:
-    """Where newsdeck keeps its own files (``NEWSDECK_DATA_DIR`` overrides, for tests)."""
-    override = os.environ.get("NEWSDECK_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("newsdeck", appauthor=False))
 
 
 def default_authorized_keys() -> Path:

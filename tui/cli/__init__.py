@@ -1,0 +1,1 @@
+"""The ``newsdeck`` command line: dispatch in :mod:`tui.cli.main`, one module per command group."""

@@ -1,0 +1,162 @@
+"""``newsdeck index DIR`` and ``newsdeck search DIR QUERY``: the index from the command line.
+
+``index`` builds or refreshes a directory's index (for cron or a server, so the
+app opens instantly); ``search`` refreshes it quietly and prints full-text
+matches best first. Heavy modules are imported inside the handlers so that
+registering these commands costs ``newsdeck list`` nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``index`` and ``search`` subcommands to ``newsdeck``'s parser."""
+    from tui.cli.main import positive_int
+
+    p_index = subparsers.add_parser(
+        "index", help="build or refresh the search index of a directory (progress on stderr)"
+    )
+    p_index.add_argument("directory", type=Path)
+    p_index.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    p_index.add_argument(
+        "--workers", type=positive_int, metavar="N", help="parser processes (default: CPUs)"
+    )
+    p_index.set_defaults(handler=cmd_index)
+
+    p_search = subparsers.add_parser(
+        "search", help="full-text search of a directory's articles, best match first"
+    )
+    p_search.add_argument("directory", type=Path)
+    p_search.add_argument("query", help="words to find (all of them); quote phrases")
+    p_search.add_argument("--json", action="store_true", help="JSON Lines, one match a line")
+    p_search.add_argument("--limit", type=positive_int, default=20, metavar="N")
+    p_search.set_defaults(handler=cmd_search)
+
+
+def _problem(root: Path) -> str | None:
+    from tui.cli.main import directory_problem
+
+    return directory_problem(root)
+
+
+def cmd_index(ns: argparse.Namespace) -> int:
+    """Build or refresh the index with a Rich progress bar on stderr."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from tui.store.index import Index
+
+    root: Path = ns.directory
+    problem = _problem(root)
+    if problem:
+        print(f"newsdeck: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    console = Console(stderr=True, highlight=False, markup=False, emoji=False)
+    started = time.perf_counter()
+    added = changed = removed = 0
+    with Index(root) as index:
+        if index.notice:
+            print(index.notice, file=sys.stderr)
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=ns.quiet,
+            transient=False,
+        )
+        with progress:
+            task = progress.add_task("indexing", total=None)
+            for batch in index.reconcile(workers=ns.workers):
+                added += len(batch.added)
+                changed += len(batch.changed)
+                removed += len(batch.removed)
+                progress.update(task, total=batch.total or 1, completed=batch.done or 0)
+            progress.update(task, completed=progress.tasks[0].total or 1)
+        total = index.count()
+        where = index.path
+        late_notice = index.notice
+    if late_notice and not ns.quiet:
+        print(late_notice, file=sys.stderr)
+    if not ns.quiet:
+        seconds = time.perf_counter() - started
+        print(
+            f"{total} entries indexed ({added} added, {changed} changed, {removed} removed) "
+            f"in {seconds:.1f} s; index: {where}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_search(ns: argparse.Namespace) -> int:
+    """Refresh the index quietly, then print matches; exit 1 when nothing matched (like grep)."""
+    from tui.store.index import Index
+
+    root: Path = ns.directory
+    problem = _problem(root)
+    if problem:
+        print(f"newsdeck: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if not ns.query.strip():
+        print("newsdeck: search: the query is empty", file=sys.stderr)
+        return EXIT_USAGE
+    with Index(root) as index:
+        if index.notice:
+            print(index.notice, file=sys.stderr)
+        for _ in index.reconcile():
+            pass
+        hits = index.search(ns.query, ns.limit)
+    out = sys.stdout
+    if ns.json:
+        for hit in hits:
+            out.write(json.dumps(hit.to_json(root), ensure_ascii=False) + "\n")
+        out.flush()
+    else:
+        _print_hits(hits, root)
+    return EXIT_OK if hits else EXIT_NO_MATCH
+
+
+def _print_hits(hits: list[Any], root: Path) -> None:
+    """Title line, dim path/date/source, and the snippet with its matches in bold.
+
+    Article text goes into :class:`rich.text.Text` pieces, never through markup.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    for hit in hits:
+        article = hit.article
+        line = Text(article.title, style="bold")
+        meta = "  ".join(
+            x for x in (_date(article.date), article.source or "", article.relpath(root)) if x
+        )
+        line.append(f"\n  {meta}", style="dim")
+        snippet = Text("\n  ")
+        at = 0
+        for start, end in hit.highlights:
+            snippet.append(hit.snippet[at:start])
+            snippet.append(hit.snippet[start:end], style="bold reverse")
+            at = end
+        snippet.append(hit.snippet[at:])
+        console.print(line + snippet)
+
+
+def _date(dt: Any) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else ""

@@ -1,0 +1,169 @@
+"""``newsdeck serve ssh|web DIR``: argument parsing only; the servers load lazily."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``serve`` with its ``ssh`` and ``web`` subcommands to the main parser."""
+    from tui.cli.main import positive_int
+
+    p_serve = subparsers.add_parser("serve", help="serve the app to other machines (SSH or web)")
+    sub = p_serve.add_subparsers(dest="serve_command", required=True, metavar="{ssh,web}")
+
+    p_ssh = sub.add_parser(
+        "ssh",
+        help="an SSH server whose only program is newsdeck",
+        description="Every SSH session gets its own newsdeck on a terminal; public-key login "
+        "against an authorized_keys file; no shell, exec, forwarding or SFTP.",
+    )
+    p_ssh.add_argument("directory", type=Path)
+    p_ssh.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p_ssh.add_argument("--port", type=_port, default=2222, help="port (default: 2222; 0: any)")
+    p_ssh.add_argument(
+        "--authorized-keys",
+        type=Path,
+        metavar="FILE",
+        default=Path("~/.ssh/authorized_keys").expanduser(),
+        help="public keys allowed to log in (default: ~/.ssh/authorized_keys)",
+    )
+    p_ssh.add_argument(
+        "--host-key",
+        type=Path,
+        metavar="FILE",
+        help="host key (default: generated on first run in the newsdeck data directory)",
+    )
+    p_ssh.add_argument(
+        "--max-sessions",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="concurrent sessions allowed (default: 8)",
+    )
+    p_ssh.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=1800.0,
+        metavar="SECONDS",
+        help="close a session after this long without a keystroke (default: 1800; 0: never)",
+    )
+    p_ssh.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="also allow password login, checked against the value of environment variable VAR",
+    )
+    p_ssh.add_argument(
+        "--color-system",
+        choices=COLOR_SYSTEMS,
+        help="force the app's colours (sets TEXTUAL_COLOR_SYSTEM; default: from the client's TERM)",
+    )
+    p_ssh.add_argument(
+        "--escape-delay",
+        type=positive_int,
+        metavar="MS",
+        help="how long a lone Esc waits for the rest of a key sequence (sets ESCDELAY; "
+        "Textual's default is 100)",
+    )
+    p_ssh.add_argument("-v", "--verbose", action="store_true", help="log resizes and SSH details")
+    p_ssh.set_defaults(handler=cmd_ssh)
+
+    p_web = sub.add_parser(
+        "web",
+        help="the app in a web browser (textual-serve); no authentication",
+        description="Serve the app to web browsers through textual-serve. It has no "
+        "authentication of its own: keep it on 127.0.0.1 unless something in front logs people in.",
+    )
+    p_web.add_argument("directory", type=Path)
+    p_web.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p_web.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    p_web.add_argument("--public-url", metavar="URL", help="the address browsers use, if different")
+    p_web.set_defaults(handler=cmd_web)
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    logging.getLogger("newsdeck").setLevel(logging.DEBUG if verbose else logging.INFO)
+    # asyncssh logs every packet-level step at INFO; ours already say what matters.
+    logging.getLogger("asyncssh").setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _root(ns: argparse.Namespace) -> Path | None:
+    from tui.cli.main import directory_problem
+
+    root: Path = ns.directory.expanduser().resolve()
+    problem = directory_problem(root)
+    if problem:
+        print(f"newsdeck: {problem}", file=sys.stderr)
+        return None
+    return root
+
+
+def cmd_ssh(ns: argparse.Namespace) -> int:
+    root = _root(ns)
+    if root is None:
+        return 2
+    try:
+        from tui.serve import ssh
+    except ImportError as exc:
+        print(f"newsdeck: serve ssh needs asyncssh ({exc})", file=sys.stderr)
+        return 2
+    _setup_logging(ns.verbose)
+    config = ssh.SSHConfig(
+        root=root,
+        host=ns.host,
+        port=ns.port,
+        authorized_keys=ns.authorized_keys.expanduser(),
+        host_key=ns.host_key.expanduser() if ns.host_key else None,
+        max_sessions=ns.max_sessions,
+        idle_timeout=ns.idle_timeout,
+        password_env=ns.password_env,
+        color_system=ns.color_system,
+        escape_delay_ms=ns.escape_delay,
+    )
+    return ssh.serve(config)
+
+
+def cmd_web(ns: argparse.Namespace) -> int:
+    root = _root(ns)
+    if root is None:
+        return 2
+    try:
+        import textual_serve  # noqa: F401
+    except ImportError as exc:
+        print(f"newsdeck: serve web needs textual-serve ({exc})", file=sys.stderr)
+        return 2
+    from tui.serve import web
+
+    _setup_logging()
+    return web.serve(root, ns.host, ns.port, ns.public_url)

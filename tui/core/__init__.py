@@ -1,1 +1,0 @@
-"""Parsing, conversion, scanning and matching: everything that knows nothing of Textual."""

@@ -1,0 +1,1 @@
+"""Disk to Article: decoding, the header split, dates, the parser, the scan and the watcher."""

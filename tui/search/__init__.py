@@ -1,0 +1,1 @@
+"""Matching: folding rules, Chinese readings, the fuzzy filter, the query language, sort orders."""

@@ -1,0 +1,1 @@
+"""What newsdeck keeps on disk: the index, reading state, the config file."""

@@ -1,0 +1,206 @@
+"""The user's settings: a commented TOML file created on first run.
+
+The file lives in ``platformdirs.user_config_dir("newsdeck")/config.toml`` (or
+``$NEWSDECK_CONFIG_DIR/config.toml``). A broken file never stops the app: every
+bad or unknown value becomes a warning for the user and its default is used;
+the user's file is never rewritten once it exists.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from tui.paths import config_dir
+from tui.search.query import DEFAULT_SORT, SORTS
+
+__all__ = [
+    "DEFAULT_CONFIG_TEXT",
+    "Config",
+    "config_path",
+    "load_config",
+    "unknown_binding_ids",
+]
+
+DEFAULT_THEME = "newsdeck-dark"
+
+DEFAULT_CONFIG_TEXT = f"""\
+# newsdeck settings. Delete this file to get the defaults (and these comments) back.
+# A bad value is reported when newsdeck starts and its default is used instead.
+
+# Colour theme: "newsdeck-dark", "newsdeck-light", or any built-in Textual theme
+# (e.g. "nord", "gruvbox", "textual-dark").
+theme = "{DEFAULT_THEME}"
+
+# Order of the article list until you change it with the sort key (newsdeck then
+# remembers your choice per directory). One of: {", ".join(SORTS)}.
+default_sort = "{DEFAULT_SORT}"
+
+# Mark an article read when it is opened in the reader. Moving the cursor over an
+# article never marks it read.
+mark_read_on_open = true
+
+# Let Latin letters in the filter also match Chinese titles by their pinyin.
+pinyin = true
+
+# Key remaps: binding id = keys, comma-separated, in Textual's key names
+# ("j", "down", "ctrl+d", "question_mark"). The ids are listed in the help screen (?).
+[keys]
+# "list.down" = "j,down"
+# "list.up" = "k,up"
+"""
+
+_KNOWN = ("theme", "default_sort", "mark_read_on_open", "pinyin", "keys")
+_BINDING_ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+_KEY = re.compile(r"[^\s,]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Effective settings (defaults where the file said nothing or something bad)."""
+
+    theme: str = DEFAULT_THEME
+    default_sort: str = DEFAULT_SORT
+    mark_read_on_open: bool = True
+    pinyin: bool = True
+    #: binding id -> comma-separated keys: the mapping ``App.set_keymap`` takes.
+    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: The file these came from (None when none could be read).
+    path: Path | None = None
+
+
+def config_path() -> Path:
+    """Where the config file is (whether or not it exists yet)."""
+    return config_dir() / "config.toml"
+
+
+def write_default(path: Path) -> None:
+    """Write the commented default file atomically (temp file + ``os.replace``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(DEFAULT_CONFIG_TEXT)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_config(path: Path | None = None, *, create: bool = True) -> tuple[Config, list[str]]:
+    """Read the settings; return them and human-readable warnings. Never raises.
+
+    A missing file is created with comments (when ``create``), unless another
+    process created it first; a file that cannot be read or parsed gives the
+    defaults plus a warning.
+    """
+    path = path if path is not None else config_path()
+    warnings: list[str] = []
+    if create and not path.exists():
+        try:
+            write_default(path)
+        except OSError as exc:
+            warnings.append(f"{path}: could not create the config file ({exc.strerror or exc})")
+            return Config(), warnings
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(), warnings
+    except OSError as exc:
+        warnings.append(f"{path}: cannot be read ({exc.strerror or exc}); using defaults")
+        return Config(), warnings
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        warnings.append(f"{path}: not UTF-8 text; using defaults")
+        return Config(path=path), warnings
+    except tomllib.TOMLDecodeError as exc:
+        warnings.append(f"{path}: not valid TOML ({exc}); using defaults")
+        return Config(path=path), warnings
+    problems: list[str] = []
+    config = _from_dict(data, problems, path)
+    warnings.extend(f"{path}: {w}" for w in problems)
+    return config, warnings
+
+
+def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
+    for key in data:
+        if key not in _KNOWN:
+            warnings.append(f'unknown setting "{key}" ignored (known: {", ".join(_KNOWN)})')
+    theme = DEFAULT_THEME
+    if "theme" in data:
+        value = data["theme"]
+        if isinstance(value, str) and value.strip():
+            theme = value.strip()
+        else:
+            warnings.append(f"theme must be a theme name in quotes; using {DEFAULT_THEME!r}")
+    default_sort = DEFAULT_SORT
+    if "default_sort" in data:
+        value = data["default_sort"]
+        if isinstance(value, str) and value.strip().lower() in SORTS:
+            default_sort = value.strip().lower()
+        else:
+            warnings.append(
+                f"default_sort {value!r} is not one of {', '.join(SORTS)}; using {DEFAULT_SORT!r}"
+            )
+    flags = {}
+    for name in ("mark_read_on_open", "pinyin"):
+        flags[name] = True
+        if name in data:
+            if isinstance(data[name], bool):
+                flags[name] = data[name]
+            else:
+                warnings.append(f"{name} must be true or false, not {data[name]!r}; using true")
+    keys = _keys(data.get("keys", {}), warnings)
+    return Config(
+        theme=theme,
+        default_sort=default_sort,
+        mark_read_on_open=flags["mark_read_on_open"],
+        pinyin=flags["pinyin"],
+        keys=MappingProxyType(keys),
+        path=path,
+    )
+
+
+def _keys(table: object, warnings: list[str]) -> dict[str, str]:
+    """Validate ``[keys]``: ids -> "a,b" (a TOML list of key names is accepted too)."""
+    if not isinstance(table, dict):
+        warnings.append("[keys] must be a table of binding id = keys; ignored")
+        return {}
+    keys: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if not _BINDING_ID.fullmatch(binding_id):
+            warnings.append(f"[keys] {binding_id!r} is not a binding id (like list.down); ignored")
+            continue
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            parts = [v.strip() for v in value]
+        elif isinstance(value, str):
+            parts = [v.strip() for v in value.split(",")]
+        else:
+            warnings.append(f'[keys] "{binding_id}" must be keys in quotes, like "j,down"; ignored')
+            continue
+        if not parts or not all(_KEY.fullmatch(p) for p in parts):
+            warnings.append(
+                f'[keys] "{binding_id}" = {value!r} is not a comma-separated list of keys; ignored'
+            )
+            continue
+        keys[binding_id] = ",".join(parts)
+    return keys
+
+
+def unknown_binding_ids(config: Config, known: set[str]) -> list[str]:
+    """Warnings for remapped ids the app does not have (the app passes its binding ids)."""
+    return [
+        f'[keys] "{binding_id}" is not a binding of newsdeck; ignored'
+        for binding_id in config.keys
+        if binding_id not in known
+    ]
