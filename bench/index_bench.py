@@ -19,11 +19,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if __package__ in (None, ""):  # run as a script: make `tui` and `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import cached
+
+if TYPE_CHECKING:
+    from tui.store.index import Index
 
 REPO = Path(__file__).resolve().parents[1]
 FIXED_QUERIES = (
@@ -68,16 +72,14 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[max(1, math.ceil(fraction * len(ordered))) - 1] if ordered else math.nan
 
 
-def _sample_queries(index: object, count: int, seed: int = 1) -> list[str]:
+def _sample_queries(index: Index, count: int, seed: int = 1) -> list[str]:
     """Phrases cut from stored article text: what a reader looking for a sentence types."""
     rng = random.Random(seed)
-    conn = index._conn  # type: ignore[attr-defined]
-    top = conn.execute("SELECT max(id) FROM texts").fetchone()[0] or 0
+    top = index.query("SELECT max(id) FROM texts")[0][0] or 0
     out: list[str] = []
     while len(out) < count and top:
-        row = conn.execute("SELECT body FROM texts WHERE id >= ? LIMIT 1", (rng.randint(1, top),))
-        found = row.fetchone()
-        body = (found[0] if found else "") or ""
+        found = index.query("SELECT body FROM texts WHERE id >= ? LIMIT 1", (rng.randint(1, top),))
+        body = (found[0][0] if found else "") or ""
         if len(body) < 40:
             continue
         start = rng.randrange(0, len(body) - 30)

@@ -88,13 +88,14 @@ def _parse(text: str) -> tuple[datetime | None, bool]:
             return _from_groups(m.groups()), True
 
     if text[:1].isalpha():
+        rfc: datetime | None
         try:
-            dt = parsedate_to_datetime(text)
+            rfc = parsedate_to_datetime(text)
         except (ValueError, TypeError, IndexError):
-            dt = None
-        if dt is not None:
+            rfc = None
+        if rfc is not None:
             # `-0000` means "zone unknown" in RFC 2822; treat as UTC.
-            return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)), False
+            return (rfc if rfc.tzinfo else rfc.replace(tzinfo=UTC)), False
 
     m = _CHINESE.search(text)
     if m:

@@ -230,8 +230,9 @@ _FLOW_CACHE_MAX = 4096
 
 
 def _flat_list(inner: str) -> list[str]:
-    cached = _FLOW_CACHE.get(inner, False)
-    if cached is False:
+    if inner in _FLOW_CACHE:
+        cached = _FLOW_CACHE[inner]
+    else:
         cached = _read_flow(inner)
         if len(_FLOW_CACHE) >= _FLOW_CACHE_MAX:
             _FLOW_CACHE.clear()

@@ -1,103 +1,36 @@
-"""Walking a seeds directory and parsing the header of every file in it.
+"""Parsing every file of a seeds directory: the one entry point, serial or in a pool.
 
-The walk is recursive, skips hidden entries, follows symlinked directories once
-(so loops end), and turns every unreadable, vanished or non-article file into
-an :class:`Article` with ``error`` set, so callers can report it: nothing is
-silently dropped. It never writes anything.
-
-Large directories are parsed in a pool of worker processes (see
-:mod:`tui.files.scan_pool`); the results, their order and their streaming are the
-same as the serial path's.
+Why a module of its own: callers want "every article below here" and should not
+choose between this process and worker processes. Small directories are parsed
+here (:func:`tui.files.walk.scan_entries`); large ones in a pool of worker
+processes (:mod:`tui.files.scan_pool`, the only module that knows about
+processes); the results, their order and their streaming are the same either way.
+What is walked and skipped is :mod:`tui.files.walk`'s business.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Generator
 from pathlib import Path
 
+from tui.files.walk import scan_entries, walk
 from tui.model import Article
 
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A directory entry that is not a file to parse, with the reason."""
-
-    path: Path
-    reason: str
+__all__ = ["scan"]
 
 
-#: One walked file: its path, and the same path as the text ``os.scandir`` gave.
-Entry = tuple[Path, str]
-
-
-def iter_files(root: Path) -> Iterator[Path | Skipped]:
-    """Yield every visible regular file below ``root`` (sorted per directory), or why not."""
-    for item in walk(root):
-        yield item if isinstance(item, Skipped) else item[0]
-
-
-def walk(root: Path, dirs: list[tuple[Path, int]] | None = None) -> Iterator[Entry | Skipped]:
-    """:func:`iter_files`, with each file's path also as the string to open it by.
-
-    A directory's own files come first, sorted by name, then its subdirectories.
-    ``dirs``, when given, receives every directory visited, in walk order, with its
-    mtime in ns as stat()ed before it was listed (-1 when it could not be): a later
-    walk that finds the same mtimes knows no file was added, removed or renamed.
-    """
-    root = root if isinstance(root, Path) else Path(root)
-    seen: set[tuple[int, int]] = set()
-    stack: list[Path] = [root]
-    while stack:
-        directory = stack.pop()
-        try:
-            st = directory.stat()
-        except OSError as exc:
-            if dirs is not None:
-                dirs.append((directory, -1))
-            yield Skipped(directory, f"directory cannot be read ({exc.strerror})")
-            continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            continue  # a symlink loop or a second link to a directory already walked
-        seen.add(key)
-        if dirs is not None:
-            dirs.append((directory, st.st_mtime_ns))
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=_name)
-        except OSError as exc:
-            yield Skipped(directory, f"directory cannot be read ({exc.strerror})")
-            continue
-        child = _child_maker(directory)
-        subdirs: list[Path] = []
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            try:
-                if entry.is_dir():
-                    subdirs.append(child(name, entry.path))
-                elif entry.is_file():
-                    yield child(name, entry.path), entry.path
-                elif entry.is_symlink():
-                    yield Skipped(Path(entry.path), "broken symbolic link")
-                else:
-                    yield Skipped(Path(entry.path), "not a regular file")
-            except OSError as exc:
-                yield Skipped(Path(entry.path), f"cannot be read ({exc.strerror})")
-        stack.extend(reversed(subdirs))
-
-
-def scan(root: Path, *, header_only: bool = True, workers: int | None = None) -> Iterator[Article]:
+def scan(
+    root: Path, *, header_only: bool = True, workers: int | None = None
+) -> Generator[Article, None, None]:
     """Parse every file below ``root``; failures come back with ``error`` set.
 
     ``workers`` caps the worker processes used for a large directory: ``1`` parses
     everything in this process, ``None`` takes ``NEWSDECK_SCAN_WORKERS`` or else
     the number of CPUs. Results stream in walk order either way.
     """
-    from tui.files import scan_pool  # here, not at the top: scan_pool imports this module
+    # Imported here: the pool module loads the parser and multiprocessing at import
+    # (its forkserver preloads them), which `newsdeck list` on a warm index skips.
+    from tui.files import scan_pool
 
     count = scan_pool.worker_count(workers)
     items = walk(root)
@@ -105,52 +38,3 @@ def scan(root: Path, *, header_only: bool = True, workers: int | None = None) ->
         yield from scan_entries(items, header_only)
     else:
         yield from scan_pool.scan_parallel(items, header_only, count)
-
-
-def scan_entries(items: Iterator[Entry | Skipped], header_only: bool) -> Iterator[Article]:
-    """The serial scan: parse each walked file in this process, in order."""
-    # Imported here: the parser pulls in YAML and friends, which `newsdeck list`
-    # on a warm index (which walks but does not parse) should not pay for.
-    from tui.files.parser import parse_entry
-
-    for item in items:
-        if isinstance(item, Skipped):
-            yield Article(path=item.path, error=item.reason)
-        else:
-            yield parse_entry(item[0], item[1], header_only=header_only)
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
-
-
-def _child_maker(directory: Path) -> Callable[[str, str], Path]:
-    """How to make the :class:`Path` of an entry of ``directory``.
-
-    ``Path(entry.path)`` parses the whole string again; pathlib's own scandir-based
-    globbing joins the already-parsed parent with the name instead, ~5x cheaper.
-    That helper is private, so it is used only where it gives the same path.
-    """
-    join = getattr(directory, "_make_child_relpath", None)
-    if join is not None and _CHILD_OK:
-        return lambda name, path: join(name)
-    return lambda name, path: Path(path)
-
-
-def _child_works() -> bool:
-    try:
-        probe = Path("/a/b")._make_child_relpath("c.md")  # type: ignore[attr-defined]
-        rel = Path(".")._make_child_relpath("c.md")  # type: ignore[attr-defined]
-    except Exception:
-        return False
-    return (
-        isinstance(probe, Path)
-        and probe == Path("/a/b/c.md")
-        and str(probe) == "/a/b/c.md"
-        and probe.parts == ("/", "a", "b", "c.md")
-        and rel == Path("./c.md")
-        and str(rel) == "c.md"
-    )
-
-
-_CHILD_OK = _child_works()

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.files.parser import parse_entry
-from tui.files.scan import Entry, Skipped, scan_entries
+from tui.files.walk import Entry, Skipped, scan_entries
 from tui.model import Article
 
 #: Environment variable that sets the number of worker processes (``1``: no pool).
@@ -91,7 +91,7 @@ def _cpu_count() -> int:
 def scan_parallel(
     items: Iterator[Entry | Skipped], header_only: bool, workers: int
 ) -> Iterator[Article]:
-    """Scan walked ``items`` like :func:`tui.files.scan.scan_entries`, in ``workers`` processes."""
+    """Scan walked ``items`` like :func:`tui.files.walk.scan_entries`, in ``workers`` processes."""
     first = list(itertools.islice(items, FIRST_FILES))
     yield from scan_entries(iter(first), header_only)
     # Look ahead (walking is ~10x cheaper than parsing) to see whether a pool pays.

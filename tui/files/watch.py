@@ -160,7 +160,7 @@ def _expand_directories(changes: Changes) -> None:
     A directory moved or unpacked into the seeds arrives as one event for the
     directory (its files were there before the watch on it existed).
     """
-    from tui.files.scan import iter_files
+    from tui.files.walk import iter_files
 
     for path in [p for p in changes.added if p.is_dir()]:
         changes.added.discard(path)

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from tui.paths import config_dir
-from tui.search.query import DEFAULT_SORT, SORTS
+from tui.search.sort import DEFAULT_SORT, SORTS
 
 __all__ = [
     "DEFAULT_CONFIG_TEXT",

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from tui.model import Article
 from tui.search.fuzzy import FuzzyIndex, pack_folded
-from tui.store.index import _COLUMNS, Index, _articles, _gc_paused, exists, walk_key
+from tui.store.index import Index, exists, walk_key
+from tui.store.index.rows import articles_from_rows, gc_paused
 
 __all__ = ["Listed", "filter_from_index"]
 
@@ -60,7 +61,7 @@ def filter_from_index(root: Path, text: str, pinyin: bool | None = None) -> List
     """
     if not exists(root):
         return None
-    with _gc_paused(), Index(root) as index:
+    with gc_paused(), Index(root) as index:
         positions = index.unchanged()
         if positions is None or index.notice is not None:
             return None
@@ -80,26 +81,16 @@ def filter_from_index(root: Path, text: str, pinyin: bool | None = None) -> List
         n = len(order)
         result = fuzzy.search(text)
         wanted = [order[i] for i in result.ids]
-        full: dict[int, tuple[object, ...]] = {}
-        conn = index._conn
-        with index._lock:
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                marks = ",".join("?" * len(part))
-                sql = f"SELECT id, {_COLUMNS} FROM articles WHERE id IN ({marks})"
-                full.update((row[0], row[1:]) for row in conn.execute(sql, part))
-        prefix = index._prefix()
-    articles = _articles(prefix, [full[i] for i in wanted if i in full])
+        full = index.rows_by_id(wanted)
+        prefix = index.prefix
+    articles = articles_from_rows(prefix, [full[i] for i in wanted if i in full])
     return Listed(articles, n, int(unreadable))
 
 
 def _fields_blob(index: Index, positions: dict[str, int]) -> bytes | None:
     """The readable articles' fuzzy fields in list order, marshalled (None: cannot say)."""
-    with index._lock:
-        conn = index._conn
-        rows = conn.execute(_FIELDS).fetchall()
-        unreadable = conn.execute("SELECT count(*) FROM articles WHERE error IS NOT NULL")
-        count = int(unreadable.fetchone()[0])
+    rows = index.query(_FIELDS)
+    count = int(index.query("SELECT count(*) FROM articles WHERE error IS NOT NULL")[0][0])
     if not _walk_ties(rows, positions):
         return None
     if any(row[4] is None for row in rows):

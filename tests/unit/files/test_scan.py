@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tui.files import parser as parser_module
-from tui.files.scan import Skipped, iter_files, scan
+from tui.files.scan import scan
+from tui.files.walk import Skipped, iter_files
 from tui.paths import sample_seeds_dir
 
 Write = Callable[..., Path]
@@ -54,9 +55,10 @@ def test_non_articles_and_vanishing_files_are_reported(tmp_path: Path, write: Wr
     gone = write("gone.md", FEED.format(t="gone"))
     results = []
     for item in iter_files(tmp_path):
+        assert isinstance(item, Path)  # every entry here is a regular file
         if item == gone:
             gone.unlink()  # deleted between the walk and the read
-        results.append(parser_module.parse(item) if isinstance(item, Path) else item)
+        results.append(parser_module.parse(item))
     reasons = {a.path.name: a.error for a in results}
     assert reasons["a.md"] is None
     assert reasons["notes.txt"] is not None and "not an article" in reasons["notes.txt"]

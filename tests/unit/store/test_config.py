@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui.paths import ENV_CONFIG_DIR
-from tui.search.query import SORTS
+from tui.search.sort import SORTS
 from tui.store.config import (
     DEFAULT_CONFIG_TEXT,
     Config,

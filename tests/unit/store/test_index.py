@@ -21,8 +21,20 @@ from tui.files import parser as parser_module
 from tui.files.scan import scan
 from tui.store import index as index_module
 from tui.store.index import Index, db_path, list_articles
+from tui.store.index import database as database_module
+from tui.store.index import facade as facade_module
+from tui.store.index import fulltext as fulltext_module
 
 Write = Callable[..., Path]
+
+
+def fts_integrity_check(index: Index) -> None:
+    """Raise unless the contentless FTS table is consistent (read on its own connection)."""
+    conn = sqlite3.connect(index.path, isolation_level=None)
+    try:
+        conn.execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
+    finally:
+        conn.close()
 
 
 def feed(title: str, body: str, stamp: int = 1641989702000) -> str:
@@ -210,7 +222,7 @@ def test_locked_database_falls_back_to_a_private_index(
     seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(seeds).close()
-    monkeypatch.setattr(index_module, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 100)
     holder = sqlite3.connect(db_path(seeds), isolation_level=None)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
@@ -419,7 +431,7 @@ def test_changed_and_unreadable_files_leave_no_stale_text(seeds: Path) -> None:
         assert [h.article.title for h in index.search("completely different")] == ["Markets fall"]
         assert index.search("疫苗研发") == []
         # The contentless FTS table stays consistent: its integrity check passes.
-        index._conn.execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
+        fts_integrity_check(index)
     with build(seeds) as index:
         assert not any(index.reconcile())
         assert [h.article.title for h in index.search("markets")] == ["Markets fall"]
@@ -452,7 +464,9 @@ def test_list_json_is_the_same_with_and_without_an_index(
 ) -> None:
     write(seeds, ".hidden/x.md", feed("hidden", "<p>x</p>"))
     os.symlink(seeds / "missing-target.md", seeds / "dangling.md")
-    plain = {cmd: run_cli(capsys, *cmd) for cmd in (("list", str(seeds), "--json"),)}
+    plain: dict[tuple[str, ...], tuple[int, str, str]] = {
+        cmd: run_cli(capsys, *cmd) for cmd in (("list", str(seeds), "--json"),)
+    }
     plain[("check", str(seeds))] = run_cli(capsys, "check", str(seeds))
     assert not index_module.exists(seeds)
     assert run_cli(capsys, "index", str(seeds), "--quiet")[0] == 0
@@ -517,10 +531,10 @@ def test_real_corpus_list_and_search(capsys: pytest.CaptureFixture[str]) -> None
         assert index.notice is None
         # A whole space-delimited piece of body text (it may mix scripts, digits and
         # punctuation) is found again, in the article it came from.
-        rows = index._conn.execute(
+        rows = index.query(
             "SELECT a.path, t.body FROM texts t JOIN articles a ON a.id = t.id "
             "ORDER BY a.path LIMIT 60"
-        ).fetchall()
+        )
         tried = 0
         for rel, body in rows:
             pieces = [p for p in body.split(" ") if 4 <= len(p) <= 16]
@@ -539,13 +553,13 @@ def test_list_leaves_a_mostly_new_directory_to_the_scan(
     seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(seeds).close()
-    monkeypatch.setattr(index_module, "LIST_PARSE_LIMIT", 2)
+    monkeypatch.setattr(facade_module, "LIST_PARSE_LIMIT", 2)
     for i in range(3):
         write(seeds, f"drop/{i}.md", feed(f"Dropped {i}", "<p>x</p>", 1641989720000 + i))
     assert list_articles(seeds) is None  # 3 new files > limit and > a quarter of 4
     with Index(seeds) as index:
         assert index.count() == 4  # nothing was parsed for the list
-    monkeypatch.setattr(index_module, "LIST_PARSE_LIMIT", 3)
+    monkeypatch.setattr(facade_module, "LIST_PARSE_LIMIT", 3)
     listed = list_articles(seeds)
     assert listed is not None
     assert records(listed, seeds) == records(list(scan(seeds)), seeds)
@@ -560,7 +574,7 @@ def test_common_words_rank_title_matches_first(
     with build(seeds) as index:
         few = index.search("harbour")
         assert len(few) == 6 and few[0].article.title == "Harbour news"  # bm25 path
-        monkeypatch.setattr(index_module, "RANK_CAP", 4)
+        monkeypatch.setattr(fulltext_module, "RANK_CAP", 4)
         capped = index.search("harbour", limit=3)
     # Only the newest RANK_CAP matches are ranked; the title match still leads.
     assert capped[0].article.title == "Harbour news"
@@ -579,6 +593,6 @@ def test_a_file_indexed_by_another_process_meanwhile_is_replaced_cleanly(seeds: 
         build(seeds).close()  # "another process" indexes everything now
         assert sum(len(b.added) for b in stale_view) == 4
         assert late.notice is None
-        late._conn.execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
+        fts_integrity_check(late)
         assert [h.article.title for h in late.search("疫苗研发")] == ["疫苗研发进展"]
         assert late.count() == 4

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.locations import REAL_CORPUS
+from tui.cli import common as cli_common
 from tui.cli import main as cli
 from tui.files.scan import scan
 from tui.library import Library
@@ -72,7 +73,8 @@ def seeds(tmp_path: Path) -> Path:
 
 def general(root: Path, query: str) -> list[str]:
     good = [a for a in scan(root) if a.ok]
-    return [a.relpath(root) for a in cli.filter_articles(cli._sorted(good, "date"), query)]
+    ranked = cli_common.filter_articles(cli_common.sort_articles(good, "date"), query)
+    return [a.relpath(root) for a in ranked]
 
 
 def quick(root: Path, query: str) -> list[str]:
