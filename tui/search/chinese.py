@@ -32,8 +32,12 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from tui.cjk import HAN_RANGES
+
 __all__ = [
+    "NO_READING_START",
     "PINYIN_ENV",
+    "SHORT_PINYIN",
     "UNIT",
     "pinyin_enabled",
     "pinyin_key",
@@ -45,6 +49,7 @@ __all__ = [
     "readings",
     "t2s_map",
     "to_simplified",
+    "toneless",
 ]
 
 #: Environment variable that turns pinyin matching off when set to 0/false/no/off.
@@ -52,15 +57,7 @@ PINYIN_ENV = "NEWSDECK_PINYIN"
 #: Starts every character's unit in a pinyin key.
 UNIT = "\x02"
 
-# Code point ranges holding Traditional characters OpenCC knows about.
-_HAN_RANGES = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x2A6DF),
-    (0x2A700, 0x2EBEF),
-)
-_MIN_HAN = 0x3400
+_MIN_HAN = min(a for a, _ in HAN_RANGES)
 
 
 def pinyin_enabled() -> bool:
@@ -89,7 +86,7 @@ def t2s_map() -> dict[int, str]:
         import opencc
     except ImportError:  # pragma: no cover - opencc is a declared dependency
         return {}
-    chars = [chr(c) for a, b in _HAN_RANGES for c in range(a, b + 1)]
+    chars = [chr(c) for a, b in HAN_RANGES for c in range(a, b + 1)]
     src = "\n".join(chars)
     table: dict[int, str] = {}
     for config in ("t2s", "tw2s", "hk2s"):
@@ -126,7 +123,7 @@ def _simplified_sources() -> dict[str, tuple[str, ...]]:
 # --------------------------------------------------------------------------- pinyin
 
 
-def _toneless(reading: str) -> str:
+def toneless(reading: str) -> str:
     """``lǜ`` -> ``lv``, ``zhòng`` -> ``zhong`` (``v`` for ü, as pinyin keyboards type it)."""
     s = unicodedata.normalize("NFD", reading.lower()).replace("u\u0308", "v")
     return "".join(c for c in s if not unicodedata.combining(c))
@@ -142,7 +139,7 @@ def _own_readings(ch: str) -> tuple[str, ...]:
         return ()
     seen: dict[str, None] = {}
     for r in raw.split(","):
-        t = _toneless(r.strip())
+        t = toneless(r.strip())
         if t.isascii() and t.isalpha():
             seen.setdefault(t, None)
     return tuple(seen)
@@ -218,7 +215,7 @@ def pinyin_pattern(term: str) -> re.Pattern[str] | None:
 #: Letters no reading starts with: pinyin spells those syllables yi-, wu-, yu- (the
 #: tests check this against the whole pypinyin table). Kept literal so that scanning
 #: stored keys never has to import pypinyin.
-_NO_READING_START = frozenset("iuv")
+NO_READING_START = frozenset("iuv")
 
 
 @lru_cache(maxsize=256)
@@ -239,7 +236,7 @@ def pinyin_scan_source(term: str) -> str | None:
     parts = [re.escape(term[0].upper())]
     for ch in term[1:]:
         low = re.escape(ch) + ("(?![a-z])" if len(term) == SHORT_PINYIN else "")
-        parts.append(low if ch in _NO_READING_START else f"(?:{low}|{skip}{re.escape(ch.upper())})")
+        parts.append(low if ch in NO_READING_START else f"(?:{low}|{skip}{re.escape(ch.upper())})")
     return "".join(parts)
 
 

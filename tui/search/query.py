@@ -24,7 +24,8 @@ Values: ``src:"IT 之家"`` quotes a value with spaces (``\\"`` is a literal quo
 inside); ``src:=cnbeta`` matches the whole value exactly (case-insensitive), which
 is what the source browser uses; ``src:a,b`` (unquoted) means a or b. Filters on
 the same field are ORed (``src:a src:b``), different fields and negations ANDed.
-Matching folds both sides with NFKC + casefold, so ``ＩＴ`` finds ``it``.
+Matching folds both sides with :func:`~tui.search.fold.fold_field` (NFKC + casefold),
+so ``ＩＴ`` finds ``it``.
 
 Dates ``D``, in local time: ``2022`` / ``2022-01`` / ``2022-01-31`` (``/`` or
 ``.`` also separate), ``today``, ``yesterday``, or a span back from now: ``12h``,
@@ -40,19 +41,16 @@ like ``Re:Zero`` still work; quote it to silence the message).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from functools import lru_cache
 
-from tui.model import Article, sort_key_date
+from tui.model import Article
+from tui.search.fold import fold_field
 from tui.search.fuzzy import FuzzyIndex, FuzzyResult
 
 __all__ = [
-    "DEFAULT_SORT",
     "FIELDS",
-    "SORTS",
     "DateRange",
     "Facet",
     "Facets",
@@ -62,11 +60,8 @@ __all__ = [
     "apply_with_result",
     "facets",
     "field_term",
-    "next_sort",
     "parse",
     "quote",
-    "sort_articles",
-    "sort_label",
 ]
 
 ArticlePredicate = Callable[[Article], bool]
@@ -108,12 +103,6 @@ _FIELD_RE = re.compile(r"([A-Za-z]+):")
 _ABS_DATE_RE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 _REL_DATE_RE = re.compile(r"(\d{1,5})([hdw])")
 _REL_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
-
-
-@lru_cache(maxsize=1 << 17)
-def _fold(text: str) -> str:
-    """NFKC + casefold + collapsed whitespace (cached: sources and categories repeat)."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 # --------------------------------------------------------------------------- the model
@@ -196,7 +185,11 @@ class Query:
             if not rng.contains(article.date):
                 return False
         if self.excluded:
-            hay = (_fold(article.title), _fold(article.source or ""), _fold(article.author or ""))
+            hay = (
+                fold_field(article.title),
+                fold_field(article.source or ""),
+                fold_field(article.author or ""),
+            )
             for word in self.excluded:
                 if any(word in h for h in hay):
                     return False
@@ -233,8 +226,8 @@ def _values(name: str, article: Article) -> Iterable[str]:
 
 def _field_hit(flt: FieldFilter, article: Article) -> bool:
     if flt.exact:
-        return any(_fold(v) == flt.value for v in _values(flt.field, article))
-    return any(flt.value in _fold(v) for v in _values(flt.field, article))
+        return any(fold_field(v) == flt.value for v in _values(flt.field, article))
+    return any(flt.value in fold_field(v) for v in _values(flt.field, article))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -360,7 +353,7 @@ def parse(raw: str, *, now: datetime | None = None, tz: tzinfo | None = None) ->
         else:
             parts = [value] if tok.quoted else [p for p in value.split(",") if p.strip()]
             for part in parts:
-                filters.append(FieldFilter(canonical, _fold(part), tok.exact, tok.negated))
+                filters.append(FieldFilter(canonical, fold_field(part), tok.exact, tok.negated))
     return Query(
         raw=raw,
         text=" ".join(text),
@@ -374,7 +367,7 @@ def parse(raw: str, *, now: datetime | None = None, tz: tzinfo | None = None) ->
 
 def _add_text(word: str, negated: bool, text: list[str], excluded: list[str]) -> None:
     if negated:
-        folded = _fold(word)
+        folded = fold_field(word)
         if folded:
             excluded.append(folded)
     elif word.strip():
@@ -517,57 +510,6 @@ def apply(
     )[0]
 
 
-# --------------------------------------------------------------------------- sorting
-
-#: Sort orders in the order the sort key cycles through them.
-SORTS: tuple[str, ...] = (
-    "date-desc",
-    "date-asc",
-    "title-asc",
-    "title-desc",
-    "source-asc",
-    "source-desc",
-)
-DEFAULT_SORT = "date-desc"
-_SORT_LABELS = {"date": "date", "title": "title", "source": "source"}
-
-
-def next_sort(current: str) -> str:
-    """The sort after ``current`` in :data:`SORTS` (an unknown one restarts the cycle)."""
-    try:
-        return SORTS[(SORTS.index(current) + 1) % len(SORTS)]
-    except ValueError:
-        return SORTS[0]
-
-
-def sort_label(spec: str) -> str:
-    """Short header text: ``date ↓`` (newest first), ``title ↑`` (A to Z)."""
-    key, _, direction = (spec if spec in SORTS else DEFAULT_SORT).partition("-")
-    return f"{_SORT_LABELS[key]} {'↓' if direction == 'desc' else '↑'}"
-
-
-def sort_articles(articles: Iterable[Article], spec: str) -> list[Article]:
-    """Articles in ``spec`` order (one of :data:`SORTS`; unknown means the default).
-
-    Undated articles (date sorts) and source-less ones (source sorts) always come
-    last; ties are broken newest first.
-    """
-    spec = spec if spec in SORTS else DEFAULT_SORT
-    key, _, direction = spec.partition("-")
-    newest = sorted(articles, key=sort_key_date)
-    if key == "date":
-        if direction == "desc":
-            return newest
-        dated = [a for a in newest if a.date is not None]
-        dated.sort(key=lambda a: a.date.timestamp())  # type: ignore[union-attr]
-        return dated + [a for a in newest if a.date is None]
-    if key == "title":
-        return sorted(newest, key=lambda a: _fold(a.title), reverse=direction == "desc")
-    have = [a for a in newest if a.source]
-    have.sort(key=lambda a: _fold(a.source or ""), reverse=direction == "desc")
-    return have + [a for a in newest if not a.source]
-
-
 # --------------------------------------------------------------------------- browser
 
 
@@ -611,6 +553,6 @@ def facets(articles: Iterable[Article], is_read: ArticlePredicate | None = None)
                 f = categories[cat] = Facet(cat)
             f.total += 1
             f.unread += unread
-    out.sources = sorted(sources.values(), key=lambda f: _fold(f.name))
-    out.categories = sorted(categories.values(), key=lambda f: _fold(f.name))
+    out.sources = sorted(sources.values(), key=lambda f: fold_field(f.name))
+    out.categories = sorted(categories.values(), key=lambda f: fold_field(f.name))
     return out

@@ -21,7 +21,8 @@ from tui.search.chinese import (
     readings,
     to_simplified,
 )
-from tui.search.fuzzy import FuzzyIndex, fold
+from tui.search.fold import fold
+from tui.search.fuzzy import FuzzyIndex
 
 # --------------------------------------------------------------------------- T -> S
 

@@ -9,15 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.search import fuzzy
 from tui.search.chinese import (
-    _NO_READING_START,
-    _toneless,
+    NO_READING_START,
     pinyin_key,
     pinyin_pattern,
     pinyin_scan_source,
+    toneless,
 )
-from tui.search.fuzzy import FuzzyIndex, fold
+from tui.search.fold import fold
+from tui.search.fuzzy import FuzzyIndex
+from tui.search.fuzzy import index as fuzzy_index
 
 # Heteronyms (重 长 行 和 乐 只), readings starting with a vowel (俄 安 哦 欧 二), 女 (nv),
 # a Latin letter and a space (units without a reading).
@@ -29,9 +30,9 @@ def test_no_reading_starts_with_i_u_or_v() -> None:
     from pypinyin.pinyin_dict import pinyin_dict
 
     raw = {r.strip() for value in pinyin_dict.values() for r in value.split(",")}
-    starts = {_toneless(r)[:1] for r in raw}
-    assert {"i", "u", "v"} == _NO_READING_START
-    assert not starts & _NO_READING_START
+    starts = {toneless(r)[:1] for r in raw}
+    assert {"i", "u", "v"} == NO_READING_START
+    assert not starts & NO_READING_START
     assert {"a", "e", "o", "m", "n", "x", "z"} <= starts
 
 
@@ -73,7 +74,7 @@ def test_first_character_class_with_heteronyms_matches_reference(query: str) -> 
     index = FuzzyIndex(pinyin=True)
     index.extend((t, "", "") for t in titles)
     bulk = index.search(query)
-    with patch.object(fuzzy, "_POOL_MAX", 10**9):
+    with patch.object(fuzzy_index, "POOL_MAX", 10**9):
         per_item = index.search(query, ids=list(range(len(titles))))
     assert bulk.ids == per_item.ids
     assert bulk.scores == per_item.scores

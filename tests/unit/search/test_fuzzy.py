@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.locations import REAL_CORPUS
-from tui.search import fuzzy
-from tui.search.fuzzy import FuzzyIndex, SearchCancelled, fold, fold_map
+from tui.search.fold import fold, fold_map
+from tui.search.fuzzy import FuzzyIndex, SearchCancelled
+from tui.search.fuzzy import index as fuzzy_index
 
 CORPUS = REAL_CORPUS
 
@@ -291,7 +292,7 @@ def test_bulk_and_per_item_scoring_agree(titles: list[str], query: str) -> None:
     index = FuzzyIndex()
     index.extend((t, "", "") for t in titles)
     bulk = index.search(query)  # no previous: the bulk paths
-    with patch.object(fuzzy, "_POOL_MAX", 10**9):
+    with patch.object(fuzzy_index, "POOL_MAX", 10**9):
         per_item = index.search(query, ids=list(range(len(titles))))
     assert per_item.ids == bulk.ids
     assert per_item.scores == bulk.scores
@@ -488,7 +489,7 @@ def test_bulk_and_per_item_pinyin_agree(titles: list[str], query: str) -> None:
     index = FuzzyIndex(pinyin=True)
     index.extend((t, "", "") for t in titles)
     bulk = index.search(query)
-    with patch.object(fuzzy, "_POOL_MAX", 10**9):
+    with patch.object(fuzzy_index, "POOL_MAX", 10**9):
         per_item = index.search(query, ids=list(range(len(titles))))
     assert per_item.ids == bulk.ids
     assert per_item.scores == bulk.scores
@@ -500,7 +501,7 @@ def test_big_pool_pinyin_sub_blob_agrees() -> None:
     titles = [f"{base[i % len(base)]}{i}" for i in range(300)]
     index = FuzzyIndex(pinyin=True)
     index.extend((t, "", "") for t in titles)
-    with patch.object(fuzzy, "_POOL_MAX", 10):
+    with patch.object(fuzzy_index, "POOL_MAX", 10):
         for query in ("xia", "xian", "xiang", "xiangg"):
             previous = index.search(query[:-1])
             assert index.search(query, previous=previous).ids == index.search(query).ids
@@ -512,7 +513,7 @@ def test_pinyin_hint_sees_items_added_between_keystrokes() -> None:
     base = ["香港之声", "北约峰会", "俄罗斯新闻", "新冠疫情", "香港新闻", "习近平讲话"]
     index = FuzzyIndex(pinyin=True)
     index.extend((f"{base[i % len(base)]}{i}", "", "") for i in range(300))
-    with patch.object(fuzzy, "_POOL_MAX", 10):
+    with patch.object(fuzzy_index, "POOL_MAX", 10):
         previous = index.search("xia")
         assert previous._pinyin.get("xia")  # recorded for the next keystroke
         late = index.add("相关报道")  # xiang... added after the previous keystroke

@@ -1,5 +1,5 @@
 """The filter query language: parsing (table-driven, malformed input included), matching,
-applying with fuzzy ranking, sorting and browser counts."""
+applying with fuzzy ranking and browser counts (sorting: test_sort.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from tui.model import Article
 from tui.search.fuzzy import FuzzyIndex
 from tui.search.query import (
-    SORTS,
     DateRange,
     FieldFilter,
     Query,
@@ -19,12 +18,9 @@ from tui.search.query import (
     apply_with_result,
     facets,
     field_term,
-    next_sort,
     parse,
     parse_period,
     quote,
-    sort_articles,
-    sort_label,
 )
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
@@ -36,8 +32,8 @@ def P(raw: str) -> Query:
     return parse(raw, now=NOW, tz=TZ)
 
 
-def d(*args: int, tz: timezone = UTC) -> datetime:
-    return datetime(*args, tzinfo=tz)
+def d(year: int, month: int, day: int, hour: int = 0, *, tz: timezone = UTC) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=tz)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -337,30 +333,6 @@ def test_apply_on_the_real_corpus(real_corpus: Path) -> None:
     dated = apply(parse("after:2022-01-01", tz=UTC), articles)
     assert all(a.date and a.date >= d(2022, 1, 1) for a in dated)
     assert len(dated) < len(articles)
-
-
-# --------------------------------------------------------------------------- sorting
-
-
-def test_sorts_cycle_and_label() -> None:
-    seen = [SORTS[0]]
-    for _ in SORTS:
-        seen.append(next_sort(seen[-1]))
-    assert seen[-1] == SORTS[0] and set(seen) == set(SORTS)
-    assert next_sort("bogus") == SORTS[0]
-    assert sort_label("date-desc") == "date ↓" and sort_label("title-asc") == "title ↑"
-
-
-def test_sort_articles() -> None:
-    assert sort_articles(ALL, "date-desc") == [D, A, B, C]
-    assert sort_articles(ALL, "date-asc") == [B, A, D, C]  # undated last both ways
-    assert sort_articles(ALL, "title-asc") == [A, D, C, B]
-    assert sort_articles(ALL, "title-desc") == [B, C, D, A]
-    assert sort_articles(ALL, "source-asc") == [A, D, B, C]
-    assert sort_articles(ALL, "source-desc") == [C, B, D, A]
-    nosrc = art("No source", date=d(2030, 1, 1))
-    assert sort_articles([*ALL, nosrc], "source-desc")[-1] is nosrc
-    assert sort_articles(ALL, "nonsense") == sort_articles(ALL, "date-desc")
 
 
 # --------------------------------------------------------------------------- browser

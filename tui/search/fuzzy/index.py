@@ -1,0 +1,594 @@
+"""The fuzzy index: folded fields, the token index and blobs, and the search over them.
+
+Why one piece (~600 lines): :class:`FuzzyIndex` owns the lookup structures and every
+path that reads them (token index, title blob, per-item reference scorer, reuse of the
+previous keystroke's result, typo tolerance); they must agree item for item, and
+:class:`FuzzyResult` carries the index's own narrowing state between keystrokes.
+Patterns live in :mod:`.terms`, pinyin keys in :mod:`.pinyin`, ranking in :mod:`.rank`.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate, compress, count, repeat
+from typing import Any
+
+from tui.search.chinese import pinyin_enabled, pinyin_key, pinyin_narrows
+from tui.search.fold import fold, fold_spans
+from tui.search.fuzzy.blob import MATCH_END, Segment, grow, scan
+from tui.search.fuzzy.packed import split_lines, unpack_folded
+from tui.search.fuzzy.pinyin import PinyinKeys
+from tui.search.fuzzy.rank import TYPO_TOP, Restriction, rank
+from tui.search.fuzzy.terms import (
+    EXTRA_MASK,
+    FUZZY_CUTOFF,
+    FUZZY_MIN_LEN,
+    INSIDE,
+    META,
+    MIDWORD_MIN_LEN,
+    PREFIX,
+    SCATTER,
+    SHIFT,
+    START,
+    START_WHOLE,
+    TOKEN_RE,
+    WHOLE,
+    Term,
+    best_positions,
+    compile_term,
+    fuzz,
+    is_word,
+    literal_term,
+    narrows,
+    subseq_extra,
+    substring_class,
+    terms_of,
+)
+
+#: Below this many class 0-8 results, the typo-tolerant class 9 is tried.
+FEW_RESULTS = 10
+#: Up to this many candidates are scored one by one; bigger sets use the bulk paths.
+POOL_MAX = 6000
+_CHECK_EVERY = 512
+
+
+class SearchCancelled(Exception):
+    """Raised by :meth:`FuzzyIndex.search` when ``should_stop()`` returned True."""
+
+
+@dataclass
+class FuzzyResult:
+    """Matching ids, best first, with a score each (higher is better, 0-100).
+
+    The private fields let :meth:`FuzzyIndex.search` decide whether this result may
+    narrow the next, longer query.
+    """
+
+    query: str
+    ids: list[int]
+    scores: list[float]
+    #: ``ids[:exact_count]`` matched exactly (classes 0-8); the rest by typo tolerance.
+    exact_count: int = 0
+    _terms: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    _owner: int = field(default=0, repr=False, compare=False)
+    _size: int = field(default=0, repr=False, compare=False)
+    _restrict: list[int] | None = field(default=None, repr=False, compare=False)
+    #: Pinyin term -> ascending ids whose key it matched (a superset of its pinyin matches
+    #: among the candidates it was scored on): the next, longer term only scans these.
+    _pinyin: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+
+class FuzzyIndex:
+    """Folded titles, sources and authors plus the lookup structures that make search fast.
+
+    Items are only ever appended; ids are their insertion positions. Searching from a
+    worker thread while another thread appends is not supported: build, then search.
+    """
+
+    _next_owner = 1
+
+    def __init__(self, pinyin: bool | None = None) -> None:
+        """``pinyin`` turns pinyin matching on or off (None: :func:`pinyin_enabled`)."""
+        self.pinyin = pinyin_enabled() if pinyin is None else pinyin
+        self._titles: list[str] = []  # folded
+        self._lens: list[int] = []
+        self._sources: list[str] = []
+        self._authors: list[str] = []
+        self._meta_values: dict[str, list[int]] = {}  # folded source/author -> ids
+        self._postings: dict[str, list[int]] = {}  # Latin token -> ids (ascending, unique)
+        self._firsts: dict[str, list[int]] = {}  # token a title starts with -> ids
+        self._segments: list[Segment] = []
+        self._pinyin_keys = PinyinKeys()
+        self._vocab: list[str] = []
+        self._vocab_blob = ""
+        self._vocab_ends: dict[int, str] = {}
+        self._vocab_size = -1
+        self._restrict_cache: Restriction | None = None
+        #: False for :meth:`from_packed` indexes: no token index, Latin terms are scanned.
+        self._tokenized = True
+        self._meta_folds: dict[str, str] = {}  # raw source/author -> folded
+        self._meta_values_keys: dict[str, str] = {}  # folded value -> its shared object
+        self._owner = FuzzyIndex._next_owner
+        FuzzyIndex._next_owner += 1
+
+    @classmethod
+    def from_packed(cls, data: bytes, pinyin: bool | None = None) -> FuzzyIndex:
+        """An index of fields already folded, with pinyin keys already built, for one query.
+
+        Why: ``newsdeck list --filter`` answers one query over a warm persistent index,
+        which stores :func:`fold` and :func:`~tui.search.chinese.pinyin_key` per article
+        (packed by :func:`pack_folded`). Folding, keying and the Latin token index are
+        most of :meth:`add`'s cost (~3 s at 100,000), so this skips all three: Latin
+        terms are then answered by scanning the title blob and scoring the candidates
+        with the reference scorer (slower per query, much cheaper to set up).
+        The title blob comes ready-made, so setting up costs little
+        more than splitting the strings. Raises ValueError for bytes of another format.
+        """
+        packed = unpack_folded(data)
+        n = packed.lines
+        index = cls(pinyin=pinyin)
+        index._tokenized = False
+        index._titles = split_lines(packed.titles, n)
+        index._lens = list(map(len, index._titles))
+        index._sources = split_lines(packed.sources, n)
+        index._authors = split_lines(packed.authors, n)
+        ends = accumulate(map((1).__add__, index._lens))
+        line_end = dict(zip(ends, range(n), strict=True))
+        index._segments = [Segment(0, n, f"\n{packed.titles}\n", line_end)]
+        if index.pinyin:
+            ids = array("q", packed.key_ids).tolist()
+            keys = PinyinKeys(first_lookup=False)
+            keys.keys = dict(zip(ids, split_lines(packed.keys, len(ids)), strict=True))
+            keys.ids = ids
+            index._pinyin_keys = keys
+        return index
+
+    # ----------------------------------------------------------------- building
+
+    def __len__(self) -> int:
+        return len(self._titles)
+
+    def add(
+        self,
+        title: str,
+        source: str = "",
+        author: str = "",
+        folded: tuple[str, str, str, str | None] | None = None,
+    ) -> int:
+        """Index one item and return its id.
+
+        ``folded``: the item's ``(fold(title), fold(source), fold(author), pinyin key)``
+        when already known (the persistent index stores them), which skips the costly
+        part; they must be exactly what this method would compute.
+        """
+        if not self._tokenized:
+            raise RuntimeError("a from_packed() index takes no more items")
+        i = len(self._titles)
+        if folded is None:
+            ft = fold(title)
+            fs, fa = self._fold_meta(source), self._fold_meta(author)
+        else:
+            ft, fs, fa = folded[0], self._shared(folded[1]), self._shared(folded[2])
+        self._titles.append(ft)
+        self._lens.append(len(ft))
+        for value, column in ((fs, self._sources), (fa, self._authors)):
+            column.append(value)
+            if value:
+                ids = self._meta_values.setdefault(value, [])
+                if not ids or ids[-1] != i:
+                    ids.append(i)
+        tokens = TOKEN_RE.findall(ft)
+        if tokens:
+            postings = self._postings
+            for tok in dict.fromkeys(tokens):
+                posting = postings.get(tok)
+                if posting is None:
+                    postings[tok] = [i]
+                else:
+                    posting.append(i)
+            if is_word(ft[0]):
+                self._firsts.setdefault(tokens[0], []).append(i)
+        if self.pinyin:
+            key = pinyin_key(ft) if folded is None else folded[3]
+            if key is not None:
+                self._pinyin_keys.add(i, key)
+        return i
+
+    def folded(self, i: int) -> tuple[str, str, str, str | None] | None:
+        """Item ``i``'s folded fields, for :meth:`add` into a rebuilt index (None: unknown).
+
+        None when pinyin is off: no key was made, and a rebuilt index may want one.
+        """
+        if not self.pinyin:
+            return None
+        return (self._titles[i], self._sources[i], self._authors[i], self._pinyin_keys.keys.get(i))
+
+    def _fold_meta(self, value: str | None) -> str:
+        """``fold`` of a source or author: few distinct values, so folded once each and shared."""
+        value = value or ""
+        got = self._meta_folds.get(value)
+        if got is None:
+            got = self._meta_folds[value] = self._shared(fold(value))
+        return got
+
+    def _shared(self, value: str) -> str:
+        """One string object per distinct folded source/author (100,000 items, ~50 values)."""
+        return self._meta_values_keys.setdefault(value, value)
+
+    def extend(self, items: Iterable[tuple[str, str, str]]) -> None:
+        """Index many ``(title, source, author)`` items."""
+        add = self.add
+        for title, source, author in items:
+            add(title, source, author)
+
+    def _blob_segments(self) -> list[Segment]:
+        """The title blob, with the last segment rebuilt (or new ones made) for added items."""
+        titles = self._titles
+
+        def part(start: int, stop: int) -> tuple[list[str], range]:
+            return titles[start:stop], range(start, stop)
+
+        return grow(self._segments, len(titles), part)
+
+    def _scan_titles(self, pattern: re.Pattern[str]) -> list[int]:
+        """Ids of the titles with a match (pattern must consume the rest of its line)."""
+        return scan(self._blob_segments(), pattern)
+
+    def _vocabulary(self) -> list[str]:
+        """Sorted Latin tokens plus a blob of them for substring lookups."""
+        if self._vocab_size != len(self._postings):
+            self._vocab = sorted(self._postings)
+            self._vocab_blob = "\n" + "\n".join(self._vocab) + "\n"
+            ends: dict[int, str] = {}
+            pos = 0
+            for tok in self._vocab:
+                pos += len(tok) + 1
+                ends[pos] = tok
+            self._vocab_ends = ends
+            self._vocab_size = len(self._postings)
+        return self._vocab
+
+    def _prefix_tokens(self, prefix: str) -> list[str]:
+        vocab = self._vocabulary()
+        lo = bisect_left(vocab, prefix)
+        hi = bisect_left(vocab, prefix + "\U0010ffff", lo)
+        return vocab[lo:hi]
+
+    # ----------------------------------------------------------------- one term
+
+    def _code(self, term: Term, i: int) -> int | None:
+        """Reference scorer: the term's code for one item (``class << 32 | extra``)."""
+        title = self._titles[i]
+        cls = substring_class(term, title)
+        if cls is not None:
+            return cls << SHIFT
+        if self.pinyin and term.pinyin is not None:
+            py = self._pinyin_keys.code(term, i)
+            if py is not None:
+                return py
+        extra = subseq_extra(term, title)
+        if extra is not None:
+            return SCATTER << SHIFT | min(extra, EXTRA_MASK)
+        t = term.text
+        if t in self._sources[i] or t in self._authors[i]:
+            return META << SHIFT
+        return None
+
+    def _codes_in(
+        self, term: Term, pool: Iterable[int], stop: Callable[[], bool]
+    ) -> dict[int, int]:
+        """Score a small candidate pool item by item."""
+        out: dict[int, int] = {}
+        code = self._code
+        for k, i in enumerate(pool):
+            if k % _CHECK_EVERY == 0 and stop():
+                raise SearchCancelled
+            c = code(term, i)
+            if c is not None:
+                out[i] = c
+        return out
+
+    def _codes_bulk(
+        self,
+        term: Term,
+        stop: Callable[[], bool],
+        pool: Collection[int] | None = None,
+        hint: list[int] | None = None,
+        found: dict[str, list[int]] | None = None,
+    ) -> dict[int, int]:
+        """Score every item, using the token index or one blob scan, not a loop over all."""
+        t = term.text
+        d: dict[int, int] = {}
+        # Worst class first: later updates overwrite with better classes.
+        meta = META << SHIFT
+        if self._tokenized:
+            for value, ids in self._meta_values.items():
+                if t in value:
+                    d.update(zip(ids, repeat(meta)))
+        else:  # no per-value id lists were built: one C-level pass per column
+            for column in (self._sources, self._authors):
+                hits = {v for v in set(column) if t in v}
+                if hits:
+                    d.update(zip(compress(count(), map(hits.__contains__, column)), repeat(meta)))
+        if term.latin and not self._tokenized:
+            return self._codes_scanned(term, d, stop, pool, hint, found)
+        if not term.latin:
+            # One scan with the most permissive pattern finds every title candidate
+            # (a substring is also a scattered match); CJK characters keep it small.
+            pattern = term.subseq_blob if term.subseq_blob is not None else term.substring
+            code = self._code
+            for k, i in enumerate(self._scan_titles(pattern)):
+                if k % _CHECK_EVERY == 0 and stop():
+                    raise SearchCancelled
+                c = code(term, i)
+                if c is not None and c < meta:
+                    d[i] = c
+            return d
+        sub: dict[int, int] = {}
+        self._latin_substring(t, sub)
+        if stop():
+            raise SearchCancelled
+        if term.subseq is not None:  # its first two letters must start a word
+            cands: set[int] = set()
+            for tok in self._prefix_tokens(t[:2]):
+                cands.update(self._postings[tok])
+            cands.difference_update(sub)
+            titles = self._titles
+            subseq = term.subseq
+            scattered = SCATTER << SHIFT
+            for k, i in enumerate(cands):
+                if k % _CHECK_EVERY == 0 and stop():
+                    raise SearchCancelled
+                m = subseq.search(titles[i])
+                if m is not None:
+                    d[i] = scattered | min(m.end() - m.start() - len(t), EXTRA_MASK)
+        if self.pinyin:
+            self._pinyin_keys.bulk(term, d, pool, hint, found)
+        d.update(sub)
+        return d
+
+    def _codes_scanned(
+        self,
+        term: Term,
+        d: dict[int, int],
+        stop: Callable[[], bool],
+        pool: Collection[int] | None,
+        hint: list[int] | None,
+        found: dict[str, list[int]] | None,
+    ) -> dict[int, int]:
+        """A Latin term without the token index (:meth:`from_packed`): scan, then score.
+
+        Every title matching in classes 0-4 holds the term as a substring and every
+        scattered match is found by its blob pattern, so their union (plus the pinyin
+        scan) holds every candidate; the reference scorer then gives the exact code.
+        """
+        if self.pinyin:
+            self._pinyin_keys.bulk(term, d, pool, hint, found)
+        candidates = set(self._scan_titles(term.substring))
+        if term.subseq_blob is not None:
+            candidates.update(self._scan_titles(term.subseq_blob))
+        d.update(self._codes_in(term, candidates, stop))
+        return d
+
+    def _latin_substring(self, t: str, d: dict[int, int]) -> None:
+        """Classes 0-4 of a word-characters-only term, straight from the token index."""
+        postings = self._postings
+        self._vocabulary()
+        ends = self._vocab_ends
+        inside = INSIDE << SHIFT
+        if len(t) >= MIDWORD_MIN_LEN:
+            for end in map(MATCH_END, compile_term(t).substring.finditer(self._vocab_blob)):
+                d.update(zip(postings[ends[end]], repeat(inside)))
+        prefixed = self._prefix_tokens(t)
+        firsts = self._firsts
+        for tok in prefixed:
+            d.update(zip(postings[tok], repeat(PREFIX << SHIFT)))
+        for tok in prefixed:
+            d.update(zip(firsts.get(tok, ()), repeat(START << SHIFT)))
+        d.update(zip(postings.get(t, ()), repeat(WHOLE << SHIFT)))
+        d.update(zip(firsts.get(t, ()), repeat(START_WHOLE << SHIFT)))
+
+    def _term_codes(
+        self,
+        term: Term,
+        pool: Collection[int] | None,
+        stop: Callable[[], bool],
+        hint: list[int] | None = None,
+        found: dict[str, list[int]] | None = None,
+    ) -> dict[int, int]:
+        """Codes of the items (of ``pool``, if given) matching one term.
+
+        ``hint``/``found``: see :meth:`PinyinKeys.bulk` (only the bulk path uses them).
+        """
+        if pool is not None and len(pool) <= POOL_MAX:
+            return self._codes_in(term, pool, stop)
+        d = self._codes_bulk(term, stop, pool, hint, found)
+        if pool is None:
+            return d
+        keys = d.keys() & (pool if isinstance(pool, (set, frozenset)) else set(pool))
+        return dict(zip(keys, map(d.__getitem__, keys), strict=True))
+
+    # ----------------------------------------------------------------- search
+
+    def _restriction(self, ids: Sequence[int]) -> Restriction:
+        """The caller's id list, as a set and as id -> position (cached between keystrokes)."""
+        cache = self._restrict_cache
+        if cache is not None and len(cache[0]) == len(ids) and cache[0] == list(ids):
+            return cache
+        n = len(self._titles)
+        order = [i for i in dict.fromkeys(ids) if 0 <= i < n]
+        cache = (list(ids), set(order), {i: k for k, i in enumerate(order)})
+        self._restrict_cache = cache
+        return cache
+
+    def _reusable_pool(
+        self, previous: FuzzyResult | None, terms: tuple[str, ...], ids: Sequence[int] | None
+    ) -> list[int] | None:
+        """Candidates from ``previous`` when every match of ``terms`` must be among them."""
+        if previous is None or previous._owner != self._owner or not previous._terms:
+            return None
+        if previous._size > len(self._titles):
+            return None
+        if previous._restrict is not None and (ids is None or previous._restrict != list(ids)):
+            return None
+        # Each old term must be a prefix of some new term (a new match then matches it
+        # too), and must not be too short to match inside words when the new one may.
+        if not all(any(narrows(p, t, self.pinyin) for t in terms) for p in previous._terms):
+            return None
+        pool = previous.ids[: previous.exact_count]
+        if previous._size < len(self._titles):
+            pool = pool + list(range(previous._size, len(self._titles)))
+        return pool
+
+    def search(
+        self,
+        query: str,
+        previous: FuzzyResult | None = None,
+        ids: Sequence[int] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> FuzzyResult:
+        """Rank the items matching ``query``, best first.
+
+        ``ids`` restricts the search to those ids (ties keep their order; a blank query
+        returns them as given). ``previous`` is the result of an earlier query of this
+        index; it narrows the work when it is still valid (checked here) and is ignored
+        otherwise. ``should_stop`` is polled now and then; when it returns True the search
+        raises :class:`SearchCancelled` so a worker can drop a stale query.
+        """
+        stop = should_stop or (lambda: False)
+        if stop():
+            raise SearchCancelled
+        n = len(self._titles)
+        terms = terms_of(query)
+        restrict = self._restriction(ids) if ids is not None else None
+        meta: dict[str, Any] = {
+            "_terms": terms,
+            "_owner": self._owner,
+            "_size": n,
+            "_restrict": restrict[0] if restrict is not None else None,
+        }
+        if not terms:
+            base = restrict[0] if restrict is not None else list(range(n))
+            return FuzzyResult(query, list(base), [0.0] * len(base), len(base), **meta)
+
+        reuse = self._reusable_pool(previous, terms, ids)
+        pool: Collection[int] | None = reuse
+        if restrict is not None:
+            pool = restrict[1] if pool is None else [i for i in pool if i in restrict[1]]
+        # Longest (most selective) term first; later terms only score its matches.
+        order = sorted(terms, key=len, reverse=True)
+        per_term: list[dict[int, int]] = []
+        found: dict[str, list[int]] = {}
+        for t in order:
+            hint = self._pinyin_hint(previous, t) if reuse is not None else None
+            d = self._term_codes(compile_term(t), pool, stop, hint, found)
+            per_term.append(d)
+            pool = d.keys()
+            if stop():
+                raise SearchCancelled
+
+        ranked, scores = rank(per_term, pool, self._lens, restrict)  # type: ignore[arg-type]
+        exact = len(ranked)
+        if exact < FEW_RESULTS:
+            extra_ids, extra_scores = self._typo_matches(terms, set(ranked), restrict, stop)
+            ranked += extra_ids
+            scores += extra_scores
+        return FuzzyResult(query, ranked, scores, exact, _pinyin=found, **meta)
+
+    def _pinyin_hint(self, previous: FuzzyResult | None, t: str) -> list[int] | None:
+        """Ascending ids that may match term ``t`` by pinyin, from ``previous`` (or None).
+
+        Only valid when ``previous`` narrows this search (:meth:`_reusable_pool`): then
+        the candidates are the old term's key matches plus the items added since.
+        """
+        if previous is None or not self.pinyin or compile_term(t).pinyin is None:
+            return None
+        best: list[int] | None = None
+        for p, matched in previous._pinyin.items():
+            if (
+                t.startswith(p)
+                and pinyin_narrows(p, t)
+                and (best is None or len(matched) < len(best))
+            ):
+                best = matched
+        if best is None:
+            return None
+        if previous._size < len(self._titles):
+            key_ids = self._pinyin_keys.ids
+            best = best + key_ids[bisect_left(key_ids, previous._size) :]
+        return best
+
+    def _typo_matches(
+        self,
+        terms: tuple[str, ...],
+        exclude: set[int],
+        restrict: Restriction | None,
+        stop: Callable[[], bool],
+    ) -> tuple[list[int], list[float]]:
+        """Class 9: every term matches exactly or, when long enough, with a typo.
+
+        A typo is only looked for after the first half of a term: candidates must match
+        every long term's first half exactly, which keeps this cheap and deterministic
+        (the same answer whether or not ``previous`` was used). Candidates are found
+        without pinyin (typos are in Latin titles); each term is then checked in full.
+        """
+        if not any(len(t) >= FUZZY_MIN_LEN for t in terms):
+            return [], []
+        pool: Collection[int] | None = restrict[1] if restrict is not None else None
+        for t in sorted(terms, key=len, reverse=True):
+            relaxed = t[: max(2, (len(t) + 1) // 2)] if len(t) >= FUZZY_MIN_LEN else t
+            pool = self._term_codes(literal_term(relaxed), pool, stop).keys()
+            if not pool:
+                return [], []
+        assert pool is not None
+        rank = restrict[2] if restrict is not None else None
+        keyed = []
+        for k, i in enumerate(pool):
+            if k % _CHECK_EVERY == 0 and stop():
+                raise SearchCancelled
+            if i in exclude:
+                continue
+            worst = 100.0
+            for t in terms:
+                if self._code(compile_term(t), i) is not None:
+                    continue
+                r = 0.0
+                if len(t) >= FUZZY_MIN_LEN:
+                    r = fuzz().partial_ratio(t, self._titles[i], score_cutoff=FUZZY_CUTOFF)
+                if not r:
+                    break
+                worst = min(worst, r)
+            else:
+                keyed.append((-worst, self._lens[i], rank[i] if rank else i, i))
+        keyed.sort()
+        top = TYPO_TOP
+        return [x[3] for x in keyed], [top * -x[0] / 100.0 for x in keyed]
+
+    # ----------------------------------------------------------------- display
+
+    def highlight(self, query: str, title: str, item: int | None = None) -> list[int]:
+        """Indices of ``title`` (the original, unfolded string) to highlight for ``query``.
+
+        ``item``: the title's id here, if known; its stored pinyin key is then reused
+        (keys loaded from the persistent index spare the app pypinyin's 57 MB).
+        """
+        folded, spans = fold_spans(title)
+        marked: set[int] = set()
+        key: str | None = None
+        if self.pinyin:
+            known = item is not None and 0 <= item < len(self._titles)
+            if known and self._titles[item] == folded:  # type: ignore[index]
+                key = self._pinyin_keys.keys.get(item)  # type: ignore[arg-type]
+            else:
+                key = pinyin_key(folded)
+        for t in terms_of(query):
+            term = compile_term(t)
+            positions = best_positions(term, folded, key)
+            for p in positions:
+                a, b = spans[p]
+                marked.update(range(a, b))
+        return sorted(marked)
