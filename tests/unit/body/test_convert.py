@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from tests.locations import REAL_CORPUS
-from tui.body.markdown import html_to_markdown, html_to_text
+from tui.body.markdown import html_to_markdown
+from tui.body.text import html_to_text
 
 CORPUS = REAL_CORPUS
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from tui.body import markdown as convert
+from tui.body.budget import flatten_deep
+from tui.body.inline import CJK_NEWLINE, escape
 from tui.body.markdown import (
     MAX_HTML_CHARS,
     MAX_NODES,
@@ -40,7 +41,7 @@ def test_cjk_then_many_newlines_is_linear() -> None:
     # was: "(?<=CJK)[ws\n]*\n[ws\n]*(?=CJK)" backtracked quadratically (40 KB: 13 s)
     html = "中" + "\n" * 200_000 + "x"
     assert html_to_markdown(html) == "中 x\n"
-    assert "\n" not in convert._CJK_NEWLINE.pattern.split("]*")[0]
+    assert "\n" not in CJK_NEWLINE.pattern.split("]*")[0]
 
 
 def test_cjk_newline_rule_still_joins_cjk_lines() -> None:
@@ -52,7 +53,7 @@ def test_deep_block_nesting_is_flattened_before_parsing() -> None:
     # was: lexbor's stack-of-open-elements scans made 100,000 nested <div> take 11 s
     for opener in ("<div>", "<dl><dd>", "<ul><li>", "<blockquote>"):
         html = opener * 60_000 + "deep text" + "<p>after</p>"
-        flat = convert._flatten_deep(html)
+        flat = flatten_deep(html)
         assert _depth(flat) <= 2 * MAX_PARSE_DEPTH + 4, opener
         assert "deep text" in html_to_markdown(html)
         assert html_to_text(html).split() == ["deep", "text", "after"]
@@ -60,14 +61,14 @@ def test_deep_block_nesting_is_flattened_before_parsing() -> None:
 
 def test_flattening_leaves_ordinary_html_alone() -> None:
     html = "<div>" * 100 + "<p>x</p>" * 2000 + "</div>" * 100
-    assert convert._flatten_deep(html) == html
+    assert flatten_deep(html) == html
 
 
 def test_dense_body_is_cut_with_a_visible_notice() -> None:
     # was: 10 MB of "<b>x</b><i>y</i>" took 9 s to convert
     html = "<b>x</b><i>y</i>" * (MAX_NODES // 2)
     md = html_to_markdown(html)
-    assert md.splitlines()[-1] == "*" + convert._escape(TRUNCATED_NOTE, True) + "*"
+    assert md.splitlines()[-1] == "*" + escape(TRUNCATED_NOTE, True) + "*"
     assert md.count("x") < MAX_NODES
 
 
@@ -87,12 +88,12 @@ def test_stray_end_tags_do_not_hide_deep_nesting() -> None:
     # was: each stray `</h1>` counted as closing the last `<ol>`, so 12,000 nested
     # lists reached the parser (found by `make fuzz`: 2 s for 640 KB).
     html = "<img src=x alt='[b]x'>false<ol start=99999999999></h1>" * 3000
-    flat = convert._flatten_deep(html)
+    flat = flatten_deep(html)
     assert flat.count("<ol") == MAX_PARSE_DEPTH
     assert flat.count("false") == 3000  # text is never dropped
     assert _depth(flat) <= MAX_PARSE_DEPTH + 4
     # Balanced markup is left alone, stray end tags included.
-    assert convert._flatten_deep("<div>a</h1></div>" * 600) == "<div>a</h1></div>" * 600
+    assert flatten_deep("<div>a</h1></div>" * 600) == "<div>a</h1></div>" * 600
 
 
 def test_deeply_nested_lists_stop_at_the_block_work_budget() -> None:
