@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -165,3 +167,81 @@ def test_python_dash_m_and_bad_flags() -> None:
     )
     assert bad.returncode == 2 and "must be at least 1" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def _run_in_zone(zone: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m tui ARGS`` with the local time zone set to ``zone``."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TZ": zone},
+    )
+
+
+def test_show_prints_the_readers_header_in_utc(write: Write) -> None:
+    path = write(
+        "m.md",
+        "---\ntitle: Zoned\nauthor: A\nurl: https://z.example/a\ncategories:\n - One\n"
+        "tags:\n - Two\ndate: 2022-01-01T00:00:00Z\n---\n<p>Body text.</p>",
+    )
+    result = _run_in_zone("Asia/Shanghai", "show", str(path), "--width", "80")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # the reader's header (tui.body.article_header), then URL and labels, then the rule
+    from rich.console import Console
+
+    from tui.body.article_header import article_header
+    from tui.files.parser import parse
+
+    console = Console(width=80, file=io.StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(article_header(parse(path)))
+    reader = capture.get().splitlines()
+    assert lines[:2] == reader[:2]
+    assert lines[1] == "One · A · 2022-01-01 00:00 UTC"  # not Shanghai's 08:00
+    assert lines[2:4] == ["https://z.example/a", "One, Two"]
+    assert set(lines[4]) == {"─"} and "Body text." in result.stdout
+
+
+def test_list_and_search_dates_are_utc(write: Write) -> None:
+    root = _dir(write)
+    listed = _run_in_zone("America/New_York", "list", str(root))
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("2022-01-01 00:00 UTC  Zeta ")  # New York: 2021-12-31 19:00
+    assert lines[1].startswith("2017-07-14 02:40 UTC  a.example ")
+    assert lines[2].startswith("-" * len("2022-01-01 00:00 UTC") + "  b.example ")
+    as_json = _run_in_zone("America/New_York", "list", str(root), "--json")
+    assert json.loads(as_json.stdout.splitlines()[0])["date"] == "2022-01-01T00:00:00+00:00"
+    found = _run_in_zone("America/New_York", "search", str(root), "news")
+    assert found.returncode == 0, found.stderr
+    assert "  2022-01-01 00:00 UTC  Zeta  sub/new.md" in found.stdout
+
+
+def test_list_sorts_as_the_app_does(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.files.scan import scan
+    from tui.search.sort import sort_articles
+
+    root = _dir(write)
+    # NFKC folding: full-width "Ｂeta" sorts as "beta"; no source sorts after every source
+    write("wide.md", "---\ntitle: Ｂeta wide\ndate: 2021-01-01T00:00:00Z\n---\n<p>w</p>")
+    write("plain.md", "---\ntitle: beta plain\ndate: 2021-06-01T00:00:00Z\n---\n<p>p</p>")
+    good = [a for a in scan(root) if a.ok]
+    for flag, spec in (("date", "date-desc"), ("title", "title-asc"), ("source", "source-asc")):
+        assert main(["list", str(root), "--json", "--sort", flag]) == 0
+        paths = [json.loads(x)["path"] for x in capsys.readouterr().out.splitlines()]
+        assert paths == [a.relpath(root) for a in sort_articles(good, spec)], flag
+    main(["list", str(root), "--json", "--sort", "title"])
+    titles = [json.loads(x)["title"] for x in capsys.readouterr().out.splitlines()]
+    assert titles == [
+        "Alpha undated",
+        "beta plain",
+        "Ｂeta wide",
+        "New [bold]news[/bold]",
+        "Old news",
+    ]
+    main(["list", str(root), "--json", "--sort", "source"])
+    sources = [json.loads(x)["source"] for x in capsys.readouterr().out.splitlines()]
+    assert sources == ["a.example", "b.example", "Zeta", None, None]

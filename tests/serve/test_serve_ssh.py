@@ -20,19 +20,24 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.locations import REPO
 
-asyncssh = pytest.importorskip("asyncssh")
+pytest.importorskip("asyncssh")
 
-from tui.serve import ssh as serve_ssh  # noqa: E402
+import asyncssh
+
+from tui.serve import ssh as serve_ssh
 
 SAMPLES = REPO / "sample_seeds"
+#: ``local_server``'s starter: config overrides in, (port, client key, service) out.
+Start = Callable[..., Awaitable[tuple[int, asyncssh.SSHKey, serve_ssh.Service]]]
 PY = sys.executable
 
 
@@ -358,14 +363,14 @@ PROBE = textwrap.dedent(
 
 
 @pytest.fixture
-async def local_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+async def local_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Start]:
     """Start an in-process server; yields a function to do so with config overrides."""
     monkeypatch.setenv("NEWSDECK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "33")  # must not reach the app
     key = asyncssh.generate_private_key("ssh-ed25519")
     authorized = tmp_path / "authorized_keys"
     authorized.write_bytes(key.export_public_key())
-    acceptors = []
+    acceptors: list[tuple[asyncssh.SSHAcceptor, serve_ssh.Service]] = []
 
     async def start(**overrides: object) -> tuple[int, asyncssh.SSHKey, serve_ssh.Service]:
         config = serve_ssh.SSHConfig(
@@ -402,13 +407,15 @@ async def _read_until(stream: asyncssh.SSHReader[str], text: str, timeout: float
     return await asyncio.wait_for(loop(), timeout)
 
 
-def _connect(port: int, key: asyncssh.SSHKey, user: str = "bob", **kw: object):  # type: ignore[no-untyped-def]
+def _connect(
+    port: int, key: asyncssh.SSHKey, user: str = "bob", **kw: Any
+) -> Any:  # asyncssh's awaitable context manager; its class is private
     return asyncssh.connect(
         "127.0.0.1", port, username=user, client_keys=[key], known_hosts=None, **kw
     )
 
 
-async def test_app_gets_user_term_size_and_resizes(local_server) -> None:  # type: ignore[no-untyped-def]
+async def test_app_gets_user_term_size_and_resizes(local_server: Start) -> None:
     port, key, _ = await local_server(color_system="256")
     async with _connect(port, key, env={"COLORTERM": "truecolor"}) as conn:
         proc = await conn.create_process(term_type="xterm-256color", term_size=(91, 27))
@@ -425,7 +432,7 @@ async def test_app_gets_user_term_size_and_resizes(local_server) -> None:  # typ
         assert result.exit_status == 0
 
 
-async def test_session_without_terminal_refused(local_server) -> None:  # type: ignore[no-untyped-def]
+async def test_session_without_terminal_refused(local_server: Start) -> None:
     port, key, _ = await local_server()
     async with _connect(port, key) as conn:
         proc = await conn.create_process()  # shell, no pty
@@ -434,7 +441,9 @@ async def test_session_without_terminal_refused(local_server) -> None:  # type: 
         assert "needs a terminal" in result.stderr
 
 
-async def test_idle_timeout_kills_app_that_ignores_hangup(local_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_idle_timeout_kills_app_that_ignores_hangup(
+    local_server: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PROBE_IGNORE_HUP", "1")
     port, key, service = await local_server(idle_timeout=0.5, grace=0.5)
     async with _connect(port, key) as conn:
@@ -450,7 +459,7 @@ async def test_idle_timeout_kills_app_that_ignores_hangup(local_server, monkeypa
     assert not service.sessions
 
 
-async def test_disconnect_hangs_up_app(local_server) -> None:  # type: ignore[no-untyped-def]
+async def test_disconnect_hangs_up_app(local_server: Start) -> None:
     port, key, service = await local_server()
     async with _connect(port, key) as conn:
         proc = await conn.create_process(term_type="xterm", term_size=(80, 24))
@@ -465,7 +474,7 @@ async def test_disconnect_hangs_up_app(local_server) -> None:  # type: ignore[no
         os.kill(pid, 0)
 
 
-async def test_session_cap(local_server) -> None:  # type: ignore[no-untyped-def]
+async def test_session_cap(local_server: Start) -> None:
     port, key, _ = await local_server(max_sessions=1)
     async with _connect(port, key) as conn:
         first = await conn.create_process(term_type="xterm", term_size=(80, 24))
@@ -478,7 +487,7 @@ async def test_session_cap(local_server) -> None:  # type: ignore[no-untyped-def
         assert (await asyncio.wait_for(first.wait(), 10)).exit_status == 0
 
 
-async def test_password_and_kbdint_refused_by_default(local_server) -> None:  # type: ignore[no-untyped-def]
+async def test_password_and_kbdint_refused_by_default(local_server: Start) -> None:
     port, _, _ = await local_server()
     for kw in ({"password": "x"}, {"kbdint_auth": True, "password": "x"}):
         with pytest.raises(asyncssh.PermissionDenied):
@@ -490,7 +499,7 @@ async def test_password_and_kbdint_refused_by_default(local_server) -> None:  # 
             )
 
 
-async def test_password_when_enabled(local_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_password_when_enabled(local_server: Start, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSDECK_TEST_PW", "correct horse")
     port, _, _ = await local_server(password_env="NEWSDECK_TEST_PW")
     opts = {"username": "bob", "client_keys": None, "known_hosts": None}
@@ -502,7 +511,7 @@ async def test_password_when_enabled(local_server, monkeypatch) -> None:  # type
     conn.close()
 
 
-async def test_odd_user_name_refused(local_server) -> None:  # type: ignore[no-untyped-def]
+async def test_odd_user_name_refused(local_server: Start) -> None:
     port, key, _ = await local_server()
     with pytest.raises(asyncssh.PermissionDenied):
         await asyncio.wait_for(_connect(port, key, user="../../etc"), 10)

@@ -1,9 +1,13 @@
-"""The article header (title, source, author, date) as Rich renderables: one for the app and
-``newsdeck show``, so both print the same fields in the same time zone."""
+"""The article header and its dates: one home, so the app and the command line show the same
+fields in the same time zone (UTC, which every reader of a shared server agrees on).
+
+Everything is plain :class:`rich.text.Text`, never markup: titles and names come from
+untrusted files and ``[bold]`` in one must print as those seven characters.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.console import Group
 from rich.rule import Rule
@@ -11,10 +15,43 @@ from rich.text import Text
 
 from tui.model import Article
 
+__all__ = [
+    "DATE_WIDTH",
+    "NO_DATE",
+    "article_header",
+    "date_column",
+    "detail_lines",
+    "format_date",
+    "format_day",
+    "meta_line",
+    "title_line",
+]
 
-def article_header(article: Article) -> Group:
-    """Title, source and date above the body: all plain Text, never markup."""
-    title = Text(article.title or "(untitled)", style="bold")
+#: Cells :func:`format_date` takes, so a column of dates lines up.
+DATE_WIDTH = len("2000-01-01 00:00 UTC")
+#: The date column's placeholder for an article without a date.
+NO_DATE = "-" * DATE_WIDTH
+
+
+def article_header(article: Article, *, details: bool = False) -> Group:
+    """Title, source/author/date and a rule above the body.
+
+    ``details`` adds :func:`detail_lines` (URL, categories and tags, problems), which
+    ``newsdeck show`` prints and the reader leaves to its own panes.
+    """
+    lines = [title_line(article), meta_line(article)]
+    if details:
+        lines += detail_lines(article)
+    return Group(*lines, Rule(style="dim"))
+
+
+def title_line(article: Article) -> Text:
+    """The title in bold; an empty title still gives the reader something to look at."""
+    return Text(article.title or "(untitled)", style="bold")
+
+
+def meta_line(article: Article) -> Text:
+    """``source · author · date``, skipping what is missing and an author who is the source."""
     meta = Text(style="dim")
     if article.source:
         meta.append(article.source)
@@ -24,9 +61,36 @@ def article_header(article: Article) -> Group:
     if article.date is not None:
         meta.append(" · " if meta.plain else "")
         meta.append(format_date(article.date))
-    return Group(title, meta, Rule(style="dim"))
+    return meta
+
+
+def detail_lines(article: Article) -> list[Text]:
+    """The URL, the categories and tags (each once), and one warning line per problem."""
+    lines: list[Text] = []
+    if article.url:
+        lines.append(Text(article.url, style="underline"))
+    labels = dict.fromkeys(article.categories + article.tags)
+    if labels:
+        lines.append(Text(", ".join(labels), style="dim"))
+    lines += [Text("⚠ " + problem, style="yellow") for problem in article.problems]
+    return lines
 
 
 def format_date(date: datetime) -> str:
-    """The absolute date as the app shows it everywhere (UTC, minutes)."""
-    return date.strftime("%Y-%m-%d %H:%M UTC")
+    """The absolute date as newsdeck shows it everywhere (UTC, minutes)."""
+    return _utc(date).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_day(date: datetime) -> str:
+    """The calendar day of ``date`` in the same zone as :func:`format_date`."""
+    return _utc(date).strftime("%Y-%m-%d")
+
+
+def date_column(date: datetime | None) -> str:
+    """:func:`format_date`, or :data:`NO_DATE`: always :data:`DATE_WIDTH` cells."""
+    return NO_DATE if date is None else format_date(date)
+
+
+def _utc(date: datetime) -> datetime:
+    """Parsed dates are already UTC; an aware date from elsewhere is converted, not relabelled."""
+    return date.astimezone(UTC) if date.tzinfo is not None else date

@@ -18,13 +18,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tui.cli.common import (
+    DEFAULT_SORT,
+    EXIT_OK,
+    EXIT_USAGE,
+    SORT_SPECS,
+    error,
+    positive_int,
+    select,
+)
 from tui.model import Article
 
 FORMATS = ("markdown", "json")
 
 
 def register(subparsers: Any) -> None:
-    """Add ``export`` to the ``newsdeck`` command line (see ``tui.cli.main.PLUGIN_COMMANDS``)."""
+    """Add ``export`` to the ``newsdeck`` command line (see ``tui.cli.main.COMMANDS``)."""
     p = subparsers.add_parser(
         "export",
         help="write the matching articles as Markdown or JSON Lines",
@@ -33,8 +42,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("directory", type=Path)
     p.add_argument("--filter", metavar="QUERY", help="query, as in `newsdeck list --filter`")
     p.add_argument("--format", choices=FORMATS, default="markdown")
-    p.add_argument("--sort", choices=("date", "title", "source"), default="date")
-    p.add_argument("--limit", type=_positive_int, metavar="N")
+    p.add_argument("--sort", choices=tuple(SORT_SPECS), default=DEFAULT_SORT)
+    p.add_argument("--limit", type=positive_int, metavar="N")
     p.add_argument(
         "--output",
         "-o",
@@ -43,12 +52,6 @@ def register(subparsers: Any) -> None:
         help="a directory to write one file per article into (default: stdout)",
     )
     p.set_defaults(handler=cmd_export)
-
-
-def _positive_int(text: str) -> int:
-    from tui.cli.main import positive_int
-
-    return positive_int(text)
 
 
 def output_problem(root: Path, output: Path) -> str | None:
@@ -63,34 +66,29 @@ def output_problem(root: Path, output: Path) -> str | None:
 
 
 def cmd_export(ns: argparse.Namespace) -> int:
-    from tui.cli import main as cli
-
+    """Write ``list``'s selection in full; refuse an output inside the seeds directory."""
     root: Path = ns.directory
     if ns.output is not None:
         problem = output_problem(root, ns.output)
         if problem:
-            print(f"newsdeck: {problem}", file=sys.stderr)
-            return cli.EXIT_USAGE
-    scanned = cli._scan_dir(root)
-    if scanned is None:
-        return cli.EXIT_USAGE
-    good, _bad = scanned
-    articles = cli._sorted(good, ns.sort)
-    if ns.filter and ns.filter.strip():
-        articles = cli.filter_articles(articles, ns.filter)
-    if ns.limit:
-        articles = articles[: ns.limit]
+            error(problem)
+            return EXIT_USAGE
+    selection = select(root, ns.filter, ns.sort, ns.limit)
+    if selection is None:
+        return EXIT_USAGE
+    articles = selection.articles
     if ns.output is None:
         _to_stdout(articles, root, ns.format)
         written = len(articles)
     else:
         written = _to_directory(articles, root, ns.output, ns.format)
     where = "stdout" if ns.output is None else str(ns.output)
-    print(f"{written} of {len(good)} articles exported to {where}", file=sys.stderr)
-    return cli.EXIT_OK
+    print(f"{written} of {selection.readable} articles exported to {where}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _markdown_body(article: Article) -> str:
+    """The full body as Markdown: the listing read only headers, so this reads the file."""
     from tui.body.markdown import html_to_markdown
     from tui.files.parser import load_body
 
@@ -124,6 +122,7 @@ def markdown_document(article: Article, root: Path) -> str:
 
 
 def _to_stdout(articles: list[Article], root: Path, fmt: str) -> None:
+    """JSON Lines, or Markdown documents separated by a blank line."""
     out = sys.stdout
     for k, article in enumerate(articles):
         if fmt == "json":
@@ -151,6 +150,7 @@ def _target(article: Article, root: Path, output: Path, suffix: str, taken: set[
 
 
 def _to_directory(articles: list[Article], root: Path, output: Path, fmt: str) -> int:
+    """One file per article below ``output``; returns how many were written."""
     taken: set[Path] = set()
     suffix = ".json" if fmt == "json" else ".md"
     for article in articles:
@@ -163,6 +163,7 @@ def _to_directory(articles: list[Article], root: Path, output: Path, fmt: str) -
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so an interrupted export leaves no half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".export-", dir=path.parent)
     try:

@@ -13,15 +13,16 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE = 0, 1, 2
+from tui.cli.common import EXIT_NO_MATCH, EXIT_OK, EXIT_USAGE, checked_directory, positive_int
+
+if TYPE_CHECKING:
+    from tui.store.index import Hit
 
 
 def register(subparsers: Any) -> None:
     """Add the ``index`` and ``search`` subcommands to ``newsdeck``'s parser."""
-    from tui.cli.main import positive_int
-
     p_index = subparsers.add_parser(
         "index", help="build or refresh the search index of a directory (progress on stderr)"
     )
@@ -42,12 +43,6 @@ def register(subparsers: Any) -> None:
     p_search.set_defaults(handler=cmd_search)
 
 
-def _problem(root: Path) -> str | None:
-    from tui.cli.main import directory_problem
-
-    return directory_problem(root)
-
-
 def cmd_index(ns: argparse.Namespace) -> int:
     """Build or refresh the index with a Rich progress bar on stderr."""
     from rich.console import Console
@@ -62,9 +57,7 @@ def cmd_index(ns: argparse.Namespace) -> int:
     from tui.store.index import Index
 
     root: Path = ns.directory
-    problem = _problem(root)
-    if problem:
-        print(f"newsdeck: {problem}", file=sys.stderr)
+    if not checked_directory(root):
         return EXIT_USAGE
     console = Console(stderr=True, highlight=False, markup=False, emoji=False)
     started = time.perf_counter()
@@ -109,9 +102,7 @@ def cmd_search(ns: argparse.Namespace) -> int:
     from tui.store.index import Index
 
     root: Path = ns.directory
-    problem = _problem(root)
-    if problem:
-        print(f"newsdeck: {problem}", file=sys.stderr)
+    if not checked_directory(root):
         return EXIT_USAGE
     if not ns.query.strip():
         print("newsdeck: search: the query is empty", file=sys.stderr)
@@ -132,21 +123,23 @@ def cmd_search(ns: argparse.Namespace) -> int:
     return EXIT_OK if hits else EXIT_NO_MATCH
 
 
-def _print_hits(hits: list[Any], root: Path) -> None:
-    """Title line, dim path/date/source, and the snippet with its matches in bold.
+def _print_hits(hits: list[Hit], root: Path) -> None:
+    """Title line, dim date/source/path, and the snippet with its matches in bold.
 
-    Article text goes into :class:`rich.text.Text` pieces, never through markup.
+    Article text goes into :class:`rich.text.Text` pieces, never through markup;
+    the date is the app's (:func:`~tui.body.article_header.format_date`, UTC).
     """
     from rich.console import Console
     from rich.text import Text
+
+    from tui.body.article_header import format_date
 
     console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
     for hit in hits:
         article = hit.article
         line = Text(article.title, style="bold")
-        meta = "  ".join(
-            x for x in (_date(article.date), article.source or "", article.relpath(root)) if x
-        )
+        date = format_date(article.date) if article.date else ""
+        meta = "  ".join(x for x in (date, article.source or "", article.relpath(root)) if x)
         line.append(f"\n  {meta}", style="dim")
         snippet = Text("\n  ")
         at = 0
@@ -156,7 +149,3 @@ def _print_hits(hits: list[Any], root: Path) -> None:
             at = end
         snippet.append(hit.snippet[at:])
         console.print(line + snippet)
-
-
-def _date(dt: Any) -> str:
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else ""

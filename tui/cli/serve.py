@@ -1,4 +1,8 @@
-"""``newsdeck serve ssh|web DIR``: argument parsing only; the servers load lazily."""
+"""``newsdeck serve ssh|web DIR``: argument parsing only; the servers load lazily.
+
+The servers live in :mod:`tui.serve` and know nothing of argparse; this module turns
+flags into their configuration, so ``newsdeck list`` never pays for asyncssh.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.cli.common import EXIT_USAGE, checked_directory, error, positive_int
+
 COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
 
 
 def register(subparsers: Any) -> None:
     """Add ``serve`` with its ``ssh`` and ``web`` subcommands to the main parser."""
-    from tui.cli.main import positive_int
-
     p_serve = subparsers.add_parser("serve", help="serve the app to other machines (SSH or web)")
     sub = p_serve.add_subparsers(dest="serve_command", required=True, metavar="{ssh,web}")
 
@@ -88,6 +92,7 @@ def register(subparsers: Any) -> None:
 
 
 def _port(text: str) -> int:
+    """argparse type for ``--port``: 0 (any free port) to 65535."""
     try:
         value = int(text)
     except ValueError:
@@ -98,6 +103,7 @@ def _port(text: str) -> int:
 
 
 def _seconds(text: str) -> float:
+    """argparse type for ``--idle-timeout``: seconds, 0 or more (0 turns it off)."""
     try:
         value = float(text)
     except ValueError:
@@ -108,6 +114,7 @@ def _seconds(text: str) -> float:
 
 
 def _setup_logging(verbose: bool = False) -> None:
+    """Timestamped lines on stderr: a server runs unattended and its log is all it says."""
     logging.basicConfig(
         level=logging.INFO,
         stream=sys.stderr,
@@ -119,25 +126,21 @@ def _setup_logging(verbose: bool = False) -> None:
 
 
 def _root(ns: argparse.Namespace) -> Path | None:
-    from tui.cli.main import directory_problem
-
+    """The seeds directory as an absolute path (sessions may start elsewhere), or None."""
     root: Path = ns.directory.expanduser().resolve()
-    problem = directory_problem(root)
-    if problem:
-        print(f"newsdeck: {problem}", file=sys.stderr)
-        return None
-    return root
+    return root if checked_directory(root) else None
 
 
 def cmd_ssh(ns: argparse.Namespace) -> int:
+    """Serve the app over SSH until interrupted."""
     root = _root(ns)
     if root is None:
-        return 2
+        return EXIT_USAGE
     try:
         from tui.serve import ssh
     except ImportError as exc:
-        print(f"newsdeck: serve ssh needs asyncssh ({exc})", file=sys.stderr)
-        return 2
+        error(f"serve ssh needs asyncssh ({exc})")
+        return EXIT_USAGE
     _setup_logging(ns.verbose)
     config = ssh.SSHConfig(
         root=root,
@@ -155,14 +158,15 @@ def cmd_ssh(ns: argparse.Namespace) -> int:
 
 
 def cmd_web(ns: argparse.Namespace) -> int:
+    """Serve the app to web browsers until interrupted."""
     root = _root(ns)
     if root is None:
-        return 2
+        return EXIT_USAGE
     try:
         import textual_serve  # noqa: F401
     except ImportError as exc:
-        print(f"newsdeck: serve web needs textual-serve ({exc})", file=sys.stderr)
-        return 2
+        error(f"serve web needs textual-serve ({exc})")
+        return EXIT_USAGE
     from tui.serve import web
 
     _setup_logging()

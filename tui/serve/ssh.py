@@ -9,6 +9,11 @@ is re-read for every attempt so edits take effect without a restart.
 
 Each SSH user name reaches the app as ``NEWSDECK_USER`` so the reading state can be
 kept per user although every session runs as the same OS account.
+
+Why one piece (~640 lines): the server (login, session limit, idle timeout) and the
+session (pty, child process, window changes, teardown) share one lifecycle and one
+set of failure paths; :class:`AppSession` is half the file and reads best beside the
+server that creates and counts it.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ IDLE_EXIT_STATUS = 124  # as timeout(1)
 
 
 def default_authorized_keys() -> Path:
+    """The user's own ``~/.ssh/authorized_keys``: whoever may ssh in as them may read."""
     return Path("~/.ssh/authorized_keys").expanduser()
 
 
@@ -109,6 +115,7 @@ class SSHConfig:
     command: list[str] = field(default_factory=list)
 
     def app_command(self) -> list[str]:
+        """The program each session runs: newsdeck on ``root``, unless a test says otherwise."""
         return self.command or [sys.executable, "-m", "tui", str(self.root)]
 
 
@@ -134,6 +141,7 @@ class Service:
 
 
 def _peer(conn: asyncssh.SSHServerConnection) -> tuple[str, int]:
+    """The client's address for log lines; never fails, even on a half-open connection."""
     peer = conn.get_extra_info("peername") or ("?", 0)
     return str(peer[0]), int(peer[1])
 
@@ -264,7 +272,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
 
     # -- requests from the client -------------------------------------------------------
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
 
     def pty_requested(
@@ -362,6 +370,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         return env
 
     async def _run(self) -> None:
+        """Start the app on a fresh pty, relay it until it exits, then end the channel."""
         config = self.service.config
         master, slave = os.openpty()
         _set_size(slave, self.size)
@@ -438,6 +447,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         self._reading = False
 
     def _on_output(self) -> None:
+        """The pty has output: forward it to the client; a closed pty stops the reading."""
         assert self.master is not None
         try:
             data = os.read(self.master, 65536)
@@ -502,6 +512,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             self._idle = None
 
     def _on_idle(self) -> None:
+        """No keystroke for ``idle_timeout``: tell the client why, then stop the app."""
         self._idle = None
         log.info(
             "idle timeout for %s from %s:%d after %.0f s",
@@ -544,6 +555,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
 
 
 def _set_size(fd: int, size: tuple[int, int, int, int]) -> None:
+    """Give the pty the client's size (the app reads it there and gets SIGWINCH on change)."""
     width, height, pixwidth, pixheight = size
     winsize = struct.pack("HHHH", max(height, 1), max(width, 1), pixwidth, pixheight)
     with contextlib.suppress(OSError):
@@ -556,6 +568,7 @@ def _take_terminal() -> None:
 
 
 def _killpg(pid: int, sig: int) -> None:
+    """Signal the app and everything it started; a group already gone is fine."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
 

@@ -11,6 +11,10 @@ import logging
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual_serve.server import Server
 
 log = logging.getLogger("newsdeck.serve.web")
 
@@ -30,10 +34,11 @@ def app_command(root: Path) -> str:
 
 
 def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host``: anywhere else is served unauthenticated."""
     return host in LOOPBACK or host.startswith("127.")
 
 
-def build_server(root: Path, host: str, port: int, public_url: str | None = None):  # type: ignore[no-untyped-def]
+def build_server(root: Path, host: str, port: int, public_url: str | None = None) -> Server:
     """A textual-serve ``Server`` for ``root`` (not started)."""
     from textual_serve.server import Server
 

@@ -1,0 +1,130 @@
+"""``newsdeck list``, ``show`` and ``check``: a directory's articles for scripts and pipes.
+
+The subcommand names, flags and JSON keys are a contract that scripts rely on;
+change them only with the issue that defines them. Dates print as the app shows
+them (:mod:`tui.body.article_header`, UTC); JSON keeps ISO strings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.cli.common import (
+    DEFAULT_SORT,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    RESCAN_HELP,
+    SORT_SPECS,
+    error,
+    positive_int,
+    scan_directory,
+    select,
+)
+from tui.model import Article
+
+#: Cells of the source column in ``newsdeck list``'s plain-text lines.
+SOURCE_WIDTH = 16
+
+
+def register(subparsers: Any) -> None:
+    """Add ``list``, ``show`` and ``check`` to ``newsdeck``'s parser."""
+    p_list = subparsers.add_parser("list", help="list the articles in a directory, newest first")
+    p_list.add_argument("directory", type=Path)
+    p_list.add_argument("--json", action="store_true", help="JSON Lines, one article a line")
+    p_list.add_argument("--filter", metavar="QUERY", help="fuzzy filter, as in the app")
+    p_list.add_argument("--sort", choices=tuple(SORT_SPECS), default=DEFAULT_SORT)
+    p_list.add_argument("--limit", type=positive_int, metavar="N")
+    p_list.add_argument("--rescan", action="store_true", help=RESCAN_HELP)
+    p_list.set_defaults(handler=cmd_list)
+
+    p_show = subparsers.add_parser("show", help="render one article as Markdown")
+    p_show.add_argument("path", type=Path)
+    p_show.add_argument("--width", type=positive_int, metavar="N")
+    p_show.set_defaults(handler=cmd_show)
+
+    p_check = subparsers.add_parser("check", help="report files that are not readable articles")
+    p_check.add_argument("directory", type=Path)
+    p_check.add_argument("--rescan", action="store_true", help=RESCAN_HELP)
+    p_check.set_defaults(handler=cmd_check)
+
+
+def cmd_list(ns: argparse.Namespace) -> int:
+    """One line (or JSON record) per selected article; the counts on stderr."""
+    root: Path = ns.directory
+    selection = select(root, ns.filter, ns.sort, ns.limit, ns.rescan)
+    if selection is None:
+        return EXIT_USAGE
+    out = sys.stdout
+    for article in selection.articles:
+        if ns.json:
+            out.write(json.dumps(article.to_json(root), ensure_ascii=False) + "\n")
+        else:
+            out.write(list_line(article) + "\n")
+    out.flush()
+    summary = f"{len(selection.articles)} of {selection.readable} articles listed"
+    if selection.unreadable:
+        summary += (
+            f"; {selection.unreadable} file(s) could not be read (see: newsdeck check {root})"
+        )
+    print(summary, file=sys.stderr)
+    return EXIT_OK
+
+
+def list_line(article: Article) -> str:
+    """Date, source and title in columns measured in cells, so CJK sources line up."""
+    from rich.cells import cell_len, set_cell_size
+
+    from tui.body.article_header import date_column
+
+    source = article.source or ""
+    if cell_len(source) > SOURCE_WIDTH:
+        source = set_cell_size(source, SOURCE_WIDTH - 1) + "…"
+    return f"{date_column(article.date)}  {set_cell_size(source, SOURCE_WIDTH)}  {article.title}"
+
+
+def cmd_show(ns: argparse.Namespace) -> int:
+    """The article with the reader's header (plus URL, labels, problems) and its body."""
+    from rich.console import Console, Group
+    from rich.markdown import Markdown
+
+    from tui.body.article_header import article_header
+    from tui.body.markdown import html_to_markdown
+    from tui.files.parser import parse
+
+    path: Path = ns.path
+    if not path.is_file():
+        error(f"{path}: no such file")
+        return EXIT_USAGE
+    article = parse(path)
+    if not article.ok:
+        error(f"{path}: {article.error}")
+        return EXIT_PROBLEMS
+    console = Console(width=ns.width, highlight=False, emoji=False, markup=False)
+    body = Markdown(html_to_markdown(article.body or ""), hyperlinks=False)
+    console.print(Group(article_header(article, details=True), body))
+    return EXIT_OK
+
+
+def cmd_check(ns: argparse.Namespace) -> int:
+    """Every unreadable file and every problem, one a line; exit 1 when a file is unreadable."""
+    root: Path = ns.directory
+    scanned = scan_directory(root, ns.rescan)
+    if scanned is None:
+        return EXIT_USAGE
+    for article in scanned.bad:
+        print(f"{article.relpath(root)}: error: {article.error}")
+    with_problems = [a for a in scanned.good if a.problems]
+    for article in with_problems:
+        for problem in article.problems:
+            print(f"{article.relpath(root)}: {problem}")
+    print(
+        f"{len(scanned.good)} articles, {len(with_problems)} with problems, "
+        f"{len(scanned.bad)} unreadable",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS if scanned.bad else EXIT_OK
