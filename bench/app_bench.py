@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 QUERIES = ["china", "俄罗斯", "trump", "新冠疫情", "apple", "美国"]
 
@@ -48,9 +49,33 @@ async def _wait_for(predicate, timeout: float = 30.0) -> None:  # type: ignore[n
         await asyncio.sleep(0.002)
 
 
+def watch_list_shows() -> list[tuple[float, int]]:
+    """Record (perf_counter(), rows) of every ``ArticleList.show`` from now on (the bench's eyes).
+
+    Measured from outside: the app keeps no timing hooks of its own.
+    """
+    from tui.app.widgets.article_list import ArticleList
+
+    shows: list[tuple[float, int]] = []
+    real = ArticleList.show
+
+    def show(self: ArticleList, articles: Any, *args: Any, **kwargs: Any) -> None:
+        real(self, articles, *args, **kwargs)
+        shows.append((time.perf_counter(), len(articles)))
+
+    ArticleList.show = show  # type: ignore[method-assign]
+    return shows
+
+
+def first_paint(shows: list[tuple[float, int]]) -> float | None:
+    """When the list first showed articles, if it did."""
+    return next((at for at, rows in shows if rows), None)
+
+
 async def _measure(root: Path) -> dict[str, float]:
     from tui.app.app import NewsdeckApp
 
+    shows = watch_list_shows()
     app = NewsdeckApp(root)
     started = time.perf_counter()
     results: dict[str, float] = {}
@@ -58,9 +83,10 @@ async def _measure(root: Path) -> dict[str, float]:
         await _wait_for(lambda: app.main_screen is not None)
         screen = app.main_screen
         assert screen is not None
-        await _wait_for(lambda: screen.first_paint_at is not None)
-        assert screen.first_paint_at is not None
-        results["first_paint_s"] = screen.first_paint_at - started
+        await _wait_for(lambda: first_paint(shows) is not None)
+        painted = first_paint(shows)
+        assert painted is not None
+        results["first_paint_s"] = painted - started
         await _wait_for(lambda: not screen.scanning)
         results["scan_s"] = time.perf_counter() - started
         results["articles"] = float(len(screen.library))
@@ -73,12 +99,9 @@ async def _measure(root: Path) -> dict[str, float]:
                 screen.filter_bar.insert_text_at_cursor(char)
                 value = screen.filter_bar.value
                 await _wait_for(
-                    lambda v=value: (
-                        screen.last_filter_shown is not None and screen.last_filter_shown[0] == v
-                    )
+                    lambda v=value, t=pressed: screen.shown_query == v and shows[-1][0] > t
                 )
-                assert screen.last_filter_shown is not None
-                latencies.append(screen.last_filter_shown[1] - pressed)
+                latencies.append(shows[-1][0] - pressed)
             await pilot.press("escape")
             await pilot.pause()
         results["filter_key_p50_ms"] = statistics.median(latencies) * 1000

@@ -18,7 +18,7 @@ if __package__ in (None, ""):  # run as a script: make `tui` importable
 
 from textual.app import App, ComposeResult
 
-from tui.app.article_list import ArticleList
+from tui.app.widgets.article_list import ArticleList
 from tui.model import Article
 
 SIZE = (120, 40)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tui.model import Article, sort_key_date
 from tui.search import query as query_language
+from tui.search import sort as sort_order
 from tui.search.fuzzy import FuzzyIndex, FuzzyResult, SearchCancelled
 
 
@@ -39,7 +40,7 @@ class Filtered:
     #: Problems in the query, for the filter bar (the rest of the query still applied).
     errors: tuple[str, ...] = ()
     #: The sort order the articles are in (for a fuzzy query: the order of ties).
-    sort: str = query_language.DEFAULT_SORT
+    sort: str = sort_order.DEFAULT_SORT
 
 
 @dataclass(slots=True)
@@ -111,10 +112,6 @@ class Library:
                 added += 1
             self._changes += 1
         return added
-
-    def replace(self, articles: Iterable[Article]) -> int:
-        """Take changed files (same paths, new contents): :meth:`add` already replaces."""
-        return self.add(articles)
 
     def remove(self, paths: Iterable[Path]) -> int:
         """Forget the articles and problems at these paths; return how many were held."""
@@ -251,8 +248,8 @@ class Library:
             return [self._articles[i] for i in self._order]
 
     def _order_for(self, sort: str) -> list[int]:
-        """Article ids in ``sort`` order (one of :data:`~tui.search.query.SORTS`); lock held."""
-        if sort not in query_language.SORTS or sort == query_language.DEFAULT_SORT:
+        """Article ids in ``sort`` order (one of :data:`~tui.search.sort.SORTS`); lock held."""
+        if sort not in sort_order.SORTS or sort == sort_order.DEFAULT_SORT:
             return list(self._order)
         generation = len(self._articles)
         cached = self._sorted
@@ -260,7 +257,7 @@ class Library:
             return list(cached[2])
         position = {id(a): i for i, a in enumerate(self._articles)}
         # Only live articles: removed and replaced ones stay in _articles as tombstones.
-        ordered = query_language.sort_articles([self._articles[i] for i in self._order], sort)
+        ordered = sort_order.sort_articles([self._articles[i] for i in self._order], sort)
         ids = [position[id(a)] for a in ordered]
         self._sorted = (sort, generation, ids)
         return list(ids)
@@ -271,7 +268,7 @@ class Library:
         previous: Filtered | None = None,
         should_stop: Callable[[], bool] | None = None,
         *,
-        sort: str = query_language.DEFAULT_SORT,
+        sort: str = sort_order.DEFAULT_SORT,
         is_read: Callable[[Article], bool] | None = None,
         is_starred: Callable[[Article], bool] | None = None,
     ) -> Filtered:
@@ -288,12 +285,14 @@ class Library:
             generation = len(self._articles)
             order = self._order_for(sort)
             articles = self._articles
-            meta = {"text": parsed.text, "errors": parsed.errors, "sort": sort}
+            text, errors = parsed.text, tuple(parsed.errors)
             if parsed.is_blank:
-                return Filtered(query, [articles[i] for i in order], None, generation, **meta)
-            seed = None
+                shown = [articles[i] for i in order]
+                return Filtered(query, shown, None, generation, text=text, errors=errors, sort=sort)
+            seed: FuzzyResult | None = None
             if previous is not None and previous.generation == generation:
                 seed = previous.result
+            result: FuzzyResult | None
             try:
                 if not parsed.has_filters:
                     result = self._index.search(
@@ -312,8 +311,10 @@ class Library:
                         should_stop=should_stop,
                     )
             except SearchCancelled:
-                return Filtered(query, [], None, generation, cancelled=True, **meta)
-            return Filtered(query, shown, result, generation, **meta)
+                return Filtered(
+                    query, [], None, generation, True, text=text, errors=errors, sort=sort
+                )
+            return Filtered(query, shown, result, generation, text=text, errors=errors, sort=sort)
 
     def highlight(self, query: str, title: str, path: Path | None = None) -> Sequence[int]:
         """Indices of the title characters that match ``query`` (for the list rows).
@@ -324,3 +325,9 @@ class Library:
             return []
         item = None if path is None else self._ids.get(str(path))
         return self._index.highlight(query, title, item)
+
+    def highlights(self, query: str, articles: Sequence[Article]) -> list[tuple[int, ...]]:
+        """:meth:`highlight` for each article's title (a filter worker hands these to the list)."""
+        if not query.strip():
+            return [() for _ in articles]
+        return [tuple(self.highlight(query, a.title, a.path)) for a in articles]

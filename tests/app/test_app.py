@@ -19,10 +19,10 @@ from textual.worker import WorkerCancelled
 
 from tui.app import run
 from tui.app.app import NewsdeckApp
-from tui.app.help_screen import HelpScreen
-from tui.app.main_screen import MainScreen
-from tui.app.problems_screen import ProblemsScreen
-from tui.app.sidebar import reading_stats, relative_time
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.main import MainScreen
+from tui.app.screens.problems import ProblemsScreen
+from tui.app.widgets.sidebar import reading_stats, relative_time
 
 ARTICLES: list[tuple[str, str, str, str, str]] = [
     # (file name, title, date, site, body html)
@@ -425,7 +425,7 @@ def test_problems_table_folds_long_paths_and_reasons(tmp_path: Path) -> None:
     from rich.console import Console
     from rich.segment import Segment
 
-    from tui.app.problems_screen import problems_table
+    from tui.app.screens.problems import problems_table
     from tui.model import Article
 
     root = tmp_path
@@ -521,16 +521,16 @@ async def test_large_article_opens_without_blocking(
     seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Hold the conversion worker and show the UI still answers keys meanwhile."""
-    import tui.app.reader as reader_module
+    import tui.body.caps as caps_module
 
     release = threading.Event()
-    real = reader_module.html_to_markdown
+    real = caps_module.html_to_markdown
 
     def slow(html: str) -> str:
         release.wait(10)
         return real(html)
 
-    monkeypatch.setattr(reader_module, "html_to_markdown", slow)
+    monkeypatch.setattr(caps_module, "html_to_markdown", slow)
     app = NewsdeckApp(seeds)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -231,7 +231,7 @@ async def test_without_a_usable_index_the_app_scans(
     def broken(root: Path) -> None:
         raise OSError("read-only cache")
 
-    monkeypatch.setattr("tui.app.loader.Index", broken)
+    monkeypatch.setattr("tui.app.services.loader.Index", broken)
     app = NewsdeckApp(seeds)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

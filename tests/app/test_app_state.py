@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import NEWEST_FIRST, main, row_text, settle, titles, write_seeds
-from tui.app import main_screen as main_screen_module
 from tui.app.app import NewsdeckApp, binding_ids
-from tui.app.article_list import STAR_MARK, UNREAD_MARK
-from tui.app.browser import Browser, ConfirmScreen, NameScreen, with_browser_term
+from tui.app.screens import main as main_screen_module
+from tui.app.screens.dialogs import ConfirmScreen, NameScreen
+from tui.app.widgets.article_list import STAR_MARK, UNREAD_MARK
+from tui.app.widgets.browser import Browser, with_browser_term
 from tui.store.config import Config
 from tui.store.state import StateStore
 
@@ -204,7 +205,7 @@ async def test_marks_of_another_instance_show(seeds: Path) -> None:
             other.set_read(screen.article_list.articles[:2])
         finally:
             other.close()
-        screen._poll_state()  # what the 2-second timer does
+        screen.poll_state()  # what the 2-second timer does
         await settle(pilot)
         assert "4 unread" in header(app)
         assert not row_text(app, 0).lstrip().startswith(UNREAD_MARK)
@@ -233,8 +234,8 @@ async def test_field_filters_narrow_and_only_text_is_highlighted(seeds: Path) ->
         await type_filter(pilot, "src:reuters russia")
         assert titles(app) == [RUSSIA_EN]
         screen = main(app)
-        assert screen._filtered is not None and screen._filtered.text == "russia"
-        marked = screen.article_list._matches(0, screen.article_list.articles[0])
+        assert screen.filtered is not None and screen.filtered.text == "russia"
+        marked = screen.article_list.matches(0)
         assert {RUSSIA_EN[i] for i in marked} == set("Russia")
         await type_filter(pilot, " -is:unread")
         assert titles(app) == []
@@ -247,13 +248,13 @@ async def test_pinyin_finds_and_highlights_chinese(seeds: Path) -> None:
         await type_filter(pilot, "eluosi")
         assert titles(app)[0] == RUSSIA_CN
         screen = main(app)
-        marked = screen.article_list._matches(0, screen.article_list.articles[0])
+        marked = screen.article_list.matches(0)
         assert "".join(RUSSIA_CN[i] for i in sorted(marked)) == "俄罗斯"
         # With field filters around it, the pinyin part is still what is highlighted.
         await pilot.press("escape")
         await type_filter(pilot, "cat:新闻 eluosi")
         assert titles(app)[0] == RUSSIA_CN
-        marked = screen.article_list._matches(0, screen.article_list.articles[0])
+        marked = screen.article_list.matches(0)
         assert "".join(RUSSIA_CN[i] for i in sorted(marked)) == "俄罗斯"
 
 
@@ -373,9 +374,9 @@ def test_state_keys_are_binding_ids() -> None:
     for wanted in ("state.toggle_read", "state.mark_view_read", "state.toggle_star"):
         assert wanted in ids
     # A screen key also bound by the list or the reader's text would be shadowed there.
-    from tui.app.article_list import ArticleList
-    from tui.app.main_screen import MainScreen
     from tui.app.reader import ArticleView
+    from tui.app.screens.main import MainScreen
+    from tui.app.widgets.article_list import ArticleList
 
     def keys(owner: type) -> set[str]:
         return {k for b in owner.BINDINGS for k in b.key.split(",")}  # type: ignore[attr-defined]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,13 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from tests.locations import REAL_CORPUS
-from tui.app.article_list import ArticleList, column_widths, date_text
-from tui.app.cells import ELLIPSIS, center, fit, measure_fit, sanitize
+from tui.app.widgets.article_list import (
+    HIGHLIGHT_CHUNK,
+    ArticleList,
+    column_widths,
+    date_text,
+)
+from tui.app.widgets.cells import ELLIPSIS, center, fit, measure_fit, sanitize
 from tui.model import Article
 
 # --------------------------------------------------------------------------- helpers
@@ -67,25 +72,37 @@ class ListApp(App[None]):
     def __init__(
         self,
         articles: Sequence[Article] = (),
-        highlight: Callable[[Article], Sequence[int]] | None = None,
+        highlights: Sequence[Sequence[int]] = (),
+        *,
+        more_highlights: bool = False,
     ) -> None:
         super().__init__()
         self.articles = articles
-        self.highlight = highlight
+        self.highlights = highlights
+        self.more_highlights = more_highlights
         self.moved: list[ArticleList.CursorMoved] = []
         self.opened: list[ArticleList.Opened] = []
+        self.wanted: list[ArticleList.HighlightsWanted] = []
 
     def compose(self) -> ComposeResult:
         yield CountingList()
 
     def on_mount(self) -> None:
-        self.query_one(ArticleList).show(self.articles, highlight=self.highlight)
+        self.query_one(ArticleList).show(
+            self.articles, self.highlights, more_highlights=self.more_highlights
+        )
 
     def on_article_list_cursor_moved(self, message: ArticleList.CursorMoved) -> None:
         self.moved.append(message)
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.opened.append(message)
+
+    def on_article_list_highlights_wanted(self, message: ArticleList.HighlightsWanted) -> None:
+        """Answer as a screen's worker would: highlight the first letter of each title."""
+        self.wanted.append(message)
+        rows = len(self.articles[message.start : message.start + HIGHLIGHT_CHUNK])
+        message.article_list.add_highlights(message.token, message.start, [[0]] * rows)
 
 
 def the_list(app: ListApp) -> CountingList:
@@ -185,10 +202,10 @@ def test_column_widths_fit_the_row(width: int) -> None:
         assert title == width - 26
 
 
-def test_date_text_is_local_day_or_placeholder() -> None:
+def test_date_text_is_utc_day_or_placeholder() -> None:
     article = make(0)
-    assert article.date is not None
-    assert date_text(article) == article.date.astimezone().strftime("%Y-%m-%d")
+    article.date = datetime(2022, 1, 1, 7, 30, tzinfo=timezone(timedelta(hours=8)))
+    assert date_text(article) == "2021-12-31"  # the reader's zone: 23:30 UTC the day before
     article.date = None
     assert date_text(article) == "----"
 
@@ -361,13 +378,14 @@ async def test_empty_list_shows_message_and_has_no_article() -> None:
 
 async def test_hundred_thousand_articles_render_only_visible_rows() -> None:
     articles = [make(i, title=f"Headline {i}") for i in range(100_000)]
-    asked: list[int] = []
+    app = ListApp(articles, more_highlights=True)
 
-    def highlight(article: Article) -> Sequence[int]:
-        asked.append(int(article.path.stem[1:]))
-        return [0]
+    def asked() -> list[int]:
+        """Rows whose highlights the list asked for (a chunk each), none twice."""
+        starts = [m.start for m in app.wanted]
+        assert len(starts) == len(set(starts))
+        return [k for s in starts for k in range(s, min(s + HIGHLIGHT_CHUNK, len(articles)))]
 
-    app = ListApp(articles, highlight=highlight)
     async with app.run_test(size=(100, 30)) as pilot:
         lst = the_list(app)
         await pilot.pause()
@@ -375,9 +393,12 @@ async def test_hundred_thousand_articles_render_only_visible_rows() -> None:
         assert lst.virtual_size.height == 100_000
         assert 0 < len(lst.drawn) <= 3 * height
         assert max(lst.drawn) < height
-        assert set(asked) <= set(range(height)) and len(asked) == len(set(asked))
+        await pilot.pause()  # the list asked while painting; the answer redraws it
+        # Only the chunk holding the rows on screen (and the next page) is asked for.
+        assert set(range(height)) <= set(asked()) <= set(range(HIGHLIGHT_CHUNK))
+        assert {i for i in range(height) if lst.matches(i)} == set(range(height))
         lst.drawn.clear()
-        asked.clear()
+        app.wanted.clear()
         await pilot.press("G")
         await pilot.pause()
         assert lst.cursor == 99_999 and lst.article is articles[-1]
@@ -385,7 +406,9 @@ async def test_hundred_thousand_articles_render_only_visible_rows() -> None:
         assert lst.scroll_offset.y == 100_000 - height
         assert 0 < len(set(lst.drawn)) <= height
         assert min(lst.drawn) >= 100_000 - height
-        assert 99_999 in asked and len(asked) <= height
+        await pilot.pause()
+        assert 99_999 in asked() and len(asked()) <= HIGHLIGHT_CHUNK
+        assert lst.matches(99_999) == {0}
         assert "Headline 99999" in row_text(lst, 99_999)
 
 
@@ -455,7 +478,7 @@ async def test_highlighted_characters_get_the_match_style() -> None:
     articles = [make(i, title="Shanghai 上海 news") for i in range(3)]
     wanted = [0, 1, 9, 10]
 
-    app = ListApp(articles, highlight=lambda _article: wanted)
+    app = ListApp(articles, [wanted] * len(articles))
     async with app.run_test(size=(80, 10)) as pilot:
         lst = the_list(app)
         await pilot.pause()

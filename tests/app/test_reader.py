@@ -4,7 +4,8 @@ The Pilot tests host a bare :class:`Reader` in a small App, so they exercise the
 pane itself; one test runs the whole app to show the list keeps answering while
 a big article renders. Rendering is held at a chosen point with a
 ``threading.Event`` (never with sleeps or timings), so each test can look at the
-state in between.
+state in between. How the Markdown is split into chunks is the body layer's,
+tested in ``tests/unit/body/test_caps.py``.
 """
 
 from __future__ import annotations
@@ -20,22 +21,15 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.worker import WorkerCancelled
 
-import tui.app.reader as reader_module
+import tui.app.reader.pane as pane_module
+import tui.app.reader.render as render_module
 from tests.app.test_app import BIG_TITLE, NEWEST_FIRST, write_seeds
-from tests.locations import REAL_CORPUS
 from tui.app.app import NewsdeckApp
-from tui.app.reader import (
-    RenderCache,
-    Rendered,
-    Source,
-    render_article,
-    split_markdown,
-)
+from tui.app.reader import Reader, RenderCache, Rendered, render_article
+from tui.body.caps import Source
 from tui.body.markdown import html_to_markdown
 from tui.files.parser import load_body, parse
 from tui.model import Article
-
-REAL = REAL_CORPUS
 
 
 def _front(title: str) -> str:
@@ -60,11 +54,11 @@ class ReaderApp(App[None]):
     """Just the reading pane, full screen."""
 
     def compose(self) -> ComposeResult:
-        yield reader_module.Reader(id="reader")
+        yield Reader(id="reader")
 
     @property
-    def reader(self) -> reader_module.Reader:
-        return self.query_one(reader_module.Reader)
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
 
 
 class Gate:
@@ -74,7 +68,7 @@ class Gate:
         self.free = free
         self.calls = 0
         self.open = threading.Event()
-        self._real = reader_module.render_markdown
+        self._real = render_module.render_markdown
 
     def __call__(self, console: Console, markdown: str) -> list[Strip]:
         self.calls += 1
@@ -87,7 +81,7 @@ class Gate:
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     """Hold every render after the first screenful; always released at the end."""
     held = Gate()
-    monkeypatch.setattr(reader_module, "render_markdown", held)
+    monkeypatch.setattr(render_module, "render_markdown", held)
     yield held
     held.open.set()
 
@@ -108,83 +102,6 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-def joined(chunks: list[str], width: int) -> list[str]:
-    """Render chunks the way the reader does: one blank line between them."""
-    console = reader_module._console(width)
-    lines: list[Strip] = []
-    for chunk in chunks:
-        if lines:
-            lines.append(Strip([], 0))
-        lines += reader_module.render_markdown(console, chunk)
-    return [strip.text for strip in lines]
-
-
-def whole(markdown: str, width: int) -> list[str]:
-    return [s.text for s in reader_module.render_markdown(reader_module._console(width), markdown)]
-
-
-# -- splitting ---------------------------------------------------------------------
-
-TRICKY = "\n\n".join(
-    [
-        "# Heading one",
-        "A first paragraph with *emphasis* and a [link](https://example.com/a).",
-        "- loose item one\n\n- loose item two\n\n  continued inside item two",
-        "Paragraph after the list.",
-        "```python\ndef f():\n\n    return 1\n\n\nprint(f())\n```",
-        "    indented code\n\n    still indented code",
-        "| a | b |\n|---|---|\n| 1 | 2 |",
-        "> a quote\n>\n> more quote",
-        "1. first\n\n2. second",
-        "---",
-        "After the rule.",
-        "中文段落，" * 40,
-        "~~~~\nfence with ``` inside\n\n~~~\nstill fenced\n~~~~",
-        "Last paragraph.",
-    ]
-)
-
-
-def test_split_renders_like_the_whole() -> None:
-    chunks = split_markdown(TRICKY, first=1, rest=1)
-    assert len(chunks) > 5
-    for width in (78, 36):
-        assert joined(chunks, width) == whole(TRICKY, width)
-
-
-def test_split_never_cuts_fences_lists_or_after_a_rule() -> None:
-    chunks = split_markdown(TRICKY, first=1, rest=1)
-    for chunk in chunks:
-        assert chunk.count("```python") == chunk.count("print(f())")
-        assert ("~~~~\nfence" in chunk) == ("still fenced" in chunk)
-        assert not chunk.rstrip().endswith("---")
-        assert not chunk.startswith(("  continued", "2. second", "    still"))
-
-
-def test_split_keeps_reference_links_whole() -> None:
-    markdown = "See [the report][r].\n\n" + "Filler paragraph.\n\n" * 50 + "[r]: https://x.org/r\n"
-    assert split_markdown(markdown, first=10, rest=10) == [markdown]
-
-
-def test_split_respects_sizes_and_loses_nothing() -> None:
-    markdown = "\n\n".join(f"Paragraph {i} " + "word " * 40 for i in range(200))
-    chunks = split_markdown(markdown, first=1_000, rest=5_000)
-    assert 1_000 <= len(chunks[0]) < 2_000
-    assert all(4_000 < len(chunk) < 6_000 for chunk in chunks[1:-1])
-    assert "\n\n".join(chunks) == markdown
-
-
-def test_split_real_articles_render_like_the_whole() -> None:
-    if not REAL.is_dir():
-        pytest.skip("real corpus ../shared/corpus/real is not present")
-    largest = sorted(REAL.iterdir(), key=lambda p: p.stat().st_size, reverse=True)[:6]
-    for path in largest:
-        markdown = html_to_markdown(load_body(parse(path, header_only=True)))
-        chunks = split_markdown(markdown, first=2_000, rest=4_000)
-        assert len(chunks) > 1, path.name
-        assert joined(chunks, 70) == whole(markdown, 70), path.name
-
-
 # -- the cache (unit) --------------------------------------------------------------
 
 
@@ -197,16 +114,16 @@ def test_render_cache_is_lru_bounded_by_entries_and_lines() -> None:
     cache = RenderCache(max_entries=3, max_lines=100)
     source = Source("md", "text")
     for name in "abc":
-        cache.put((name, 0.0, 80, "t"), _rendered(10), source)
-    assert cache.get(("a", 0.0, 80, "t")) is not None  # a is now the most recent
-    cache.put(("d", 0.0, 80, "t"), _rendered(10), source)
-    assert cache.get(("b", 0.0, 80, "t")) is None
-    assert cache.get(("a", 0.0, 80, "t")) is not None
-    cache.put(("e", 0.0, 80, "t"), _rendered(85), source)  # over the line bound
+        cache.put((name, 0.0, 80, "t", False), _rendered(10), source)
+    assert cache.get(("a", 0.0, 80, "t", False)) is not None  # a is now the most recent
+    cache.put(("d", 0.0, 80, "t", False), _rendered(10), source)
+    assert cache.get(("b", 0.0, 80, "t", False)) is None
+    assert cache.get(("a", 0.0, 80, "t", False)) is not None
+    cache.put(("e", 0.0, 80, "t", False), _rendered(85), source)  # over the line bound
     assert len(cache) == 2
-    assert cache.get(("e", 0.0, 80, "t")) is not None
-    cache.put(("huge", 0.0, 80, "t"), _rendered(500), source)  # alone it may exceed
-    assert len(cache) == 1 and cache.get(("huge", 0.0, 80, "t")) is not None
+    assert cache.get(("e", 0.0, 80, "t", False)) is not None
+    cache.put(("huge", 0.0, 80, "t", False), _rendered(500), source)  # alone it may exceed
+    assert len(cache) == 1 and cache.get(("huge", 0.0, 80, "t", False)) is not None
 
 
 # -- progressive rendering ---------------------------------------------------------
@@ -278,17 +195,16 @@ async def test_reopen_comes_from_the_cache(tmp_path: Path, monkeypatch: pytest.M
     first = write_article(tmp_path / "a.md", "First", big_html(60))
     second = write_article(tmp_path / "b.md", "Second", "<p>Second body.</p>")
     loads: list[Path] = []
-    real_load = reader_module.load_body
 
     def counting(article: Article) -> str:
         loads.append(article.path)
-        return real_load(article)
+        return load_body(article)
 
-    monkeypatch.setattr(reader_module, "load_body", counting)
+    monkeypatch.setattr(pane_module, "load_body", counting)
     loaded: list[tuple[str, str]] = []
 
     class Recording(ReaderApp):
-        def on_reader_loaded(self, event: reader_module.Reader.Loaded) -> None:
+        def on_reader_loaded(self, event: Reader.Loaded) -> None:
             loaded.append((event.article.title, event.text))
 
     app = Recording()
@@ -333,13 +249,13 @@ async def test_width_change_rerenders_after_resize_settles(
 ) -> None:
     article = write_article(tmp_path / "big.md", "Big one", big_html(40))
     widths: list[int] = []
-    real_console = reader_module._console
+    real_console = render_module.new_console
 
     def recording(width: int) -> Console:
         widths.append(width)
         return real_console(width)
 
-    monkeypatch.setattr(reader_module, "_console", recording)
+    monkeypatch.setattr(render_module, "new_console", recording)
     app = ReaderApp()
     async with app.run_test(size=(100, 30)) as pilot:
         reader = app.reader
@@ -349,14 +265,14 @@ async def test_width_change_rerenders_after_resize_settles(
         assert widths == [wide.width, wide.width]  # the header, then the body
         widths.clear()
         # A drag: the pane takes each width, but none holds still long enough.
-        monkeypatch.setattr(reader_module, "RESIZE_SETTLE", 60.0)
+        monkeypatch.setattr(pane_module, "RESIZE_SETTLE", 60.0)
         for width in (90, 80, 70):
             _resize(app, width, 30)
             await settle(pilot)
             assert reader.size.width == width
         assert widths == [] and reader.view.rendered is wide
         # The last width holds still: one render, at that width only.
-        monkeypatch.setattr(reader_module, "RESIZE_SETTLE", 0.01)
+        monkeypatch.setattr(pane_module, "RESIZE_SETTLE", 0.01)
         _resize(app, 60, 30)
         await until(pilot, lambda: reader.view.rendered is not wide)
         await settle(pilot)

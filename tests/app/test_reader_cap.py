@@ -1,7 +1,8 @@
 """The display size cap (issue 6): huge bodies show their first part, a notice, and ctrl+o.
 
-The caps are module constants read at call time; the whole-article test lowers
-them so that rendering "everything" stays a small job.
+The caps are module constants of :mod:`tui.body.caps` read at call time (where the
+cut itself is tested); the whole-article test lowers them so that rendering
+"everything" stays a small job.
 """
 
 from __future__ import annotations
@@ -10,53 +11,18 @@ from pathlib import Path
 
 import pytest
 
-import tui.app.reader as reader_module
+import tui.body.caps as caps_module
 from tests.app.test_reader import ReaderApp, settle, write_article
-from tui.app.reader import MARKDOWN_CAP, OPEN_FULL_KEY, cap_markdown
-from tui.body.markdown import html_to_markdown
+from tests.unit.body.test_caps import huge_html
+from tui.app.reader import OPEN_FULL_KEY
 
 NOTICE = "Article truncated for display"
-
-
-def huge_html(size: int) -> str:
-    """Numbered paragraphs up to ``size`` bytes: a line tells how far the text goes."""
-    parts: list[str] = []
-    total = index = 0
-    while total < size:
-        part = f"<p>Paragraph {index} says the same long thing again and again and again.</p>\n"
-        parts.append(part)
-        total += len(part)
-        index += 1
-    return "".join(parts)
 
 
 def last_paragraph(lines: list[str]) -> int:
     """The highest paragraph number shown."""
     numbers = [int(word) for line in lines for word in line.split()[1:2] if word.isdigit()]
     return max(numbers, default=-1)
-
-
-def test_cap_cuts_a_huge_body_at_a_block_and_says_how_much() -> None:
-    html = huge_html(10_000_000)
-    source, used = cap_markdown(html)
-    assert source.truncated
-    assert source.size == len(html.encode())
-    assert 0 < source.shown < source.size
-    assert len(source.markdown) <= MARKDOWN_CAP
-    assert source.markdown.startswith("Paragraph 0 says")
-    assert source.markdown.rstrip().endswith("again.")  # cut between paragraphs
-    assert len(used) < len(html) and used.endswith(">")
-
-
-def test_cap_leaves_small_bodies_and_whole_requests_alone() -> None:
-    html = huge_html(20_000)
-    source, _ = cap_markdown(html)
-    assert not source.truncated and source.markdown == html_to_markdown(html)
-    assert source.shown == source.size
-    big = huge_html(3_000_000)
-    whole, used = cap_markdown(big, whole=True)
-    assert not whole.truncated and used is big
-    assert whole.markdown == html_to_markdown(big)
 
 
 async def test_ten_megabyte_article_shows_its_first_part_and_a_notice(tmp_path: Path) -> None:
@@ -79,8 +45,8 @@ async def test_ten_megabyte_article_shows_its_first_part_and_a_notice(tmp_path: 
 async def test_open_full_key_renders_the_whole_article(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reader_module, "HTML_CAP", 20_000)
-    monkeypatch.setattr(reader_module, "MARKDOWN_CAP", 10_000)
+    monkeypatch.setattr(caps_module, "HTML_CAP", 20_000)
+    monkeypatch.setattr(caps_module, "MARKDOWN_CAP", 10_000)
     html = huge_html(60_000)
     article = write_article(tmp_path / "big.md", "Big", html)
     app = ReaderApp()
@@ -121,10 +87,10 @@ def test_open_full_key_collides_with_no_other_binding() -> None:
     from textual.widgets import Input
 
     from tui.app.app import NewsdeckApp
-    from tui.app.article_list import ArticleList
-    from tui.app.filter_bar import FilterBar
-    from tui.app.main_screen import MainScreen
     from tui.app.reader import ArticleView, FindBar, Reader
+    from tui.app.screens.main import MainScreen
+    from tui.app.widgets.article_list import ArticleList
+    from tui.app.widgets.filter_bar import FilterBar
 
     keys: list[str] = []
     for owner in (NewsdeckApp, MainScreen, ArticleList, FilterBar, Input, ArticleView, FindBar):

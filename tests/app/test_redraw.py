@@ -18,8 +18,9 @@ from textual.widgets import Input
 from tests.app.test_app import NEWEST_FIRST, wait_workers, write_seeds
 from tests.app.test_reader import until
 from tui.app.app import NewsdeckApp
-from tui.app.main_screen import HeaderLine, MainScreen
 from tui.app.reader import Reader
+from tui.app.screens.main import MainScreen
+from tui.app.widgets.header import HeaderLine
 
 
 class Repaints:

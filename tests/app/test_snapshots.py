@@ -19,7 +19,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-import tui.app.sidebar as sidebar_module
+import tui.app.widgets.sidebar as sidebar_module
 from tests.app.test_app import wait_workers, write_seeds
 from tui.app.app import NewsdeckApp
 

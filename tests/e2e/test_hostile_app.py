@@ -43,8 +43,8 @@ from tests.hostile import MARKUP, Expect, make_hostile_seeds
 from tests.locations import REPO
 from tui.app import reader as reader_module
 from tui.app.app import NewsdeckApp
-from tui.app.main_screen import MainScreen
-from tui.app.problems_screen import ProblemsScreen
+from tui.app.screens.main import MainScreen
+from tui.app.screens.problems import ProblemsScreen
 
 #: Any C0 control but newline/tab, DEL, or C1 control.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

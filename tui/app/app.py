@@ -1,6 +1,6 @@
 """The newsdeck App: thin. It holds the settings and pushes the main screen.
 
-Everything about articles lives in :mod:`tui.app.main_screen` and the panes; the
+Everything about articles lives in :mod:`tui.app.screens.main` and the panes; the
 App adds the global keys (help, quit), the themes, the palette commands and the
 one place where a failed worker becomes a notification instead of a traceback.
 """
@@ -11,15 +11,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import App, InvalidThemeError, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui.app.commands import NewsdeckCommands
-from tui.app.help_screen import HelpScreen
-from tui.app.main_screen import MainScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.main import MainScreen
 from tui.app.themes import DARK, DEFAULT_THEME, LIGHT, THEMES
 from tui.paths import styles_dir
 from tui.store.config import Config, load_config, unknown_binding_ids
@@ -79,7 +79,9 @@ class NewsdeckApp(App[int]):
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.root, store=self.store, config=self.config))
         for warning in self.startup_warnings:
-            self.notify(Text(warning), title="newsdeck settings", severity="warning", timeout=10)
+            self.notify(
+                warning, title="newsdeck settings", severity="warning", timeout=10, markup=False
+            )
 
     def on_unmount(self) -> None:
         """Everything is committed already; closing just releases the file."""
@@ -92,12 +94,12 @@ class NewsdeckApp(App[int]):
         main = self.main_screen
         if main is None:
             return
-        from tui.app.article_list import ArticleList
-        from tui.app.browser import Browser
-        from tui.app.filter_bar import FilterBar
         from tui.app.reader import ArticleView, FindBar, Reader
+        from tui.app.widgets.article_list import ArticleList
+        from tui.app.widgets.browser import Browser
+        from tui.app.widgets.filter_bar import FilterBar
 
-        sections = [
+        sections: list[tuple[str, list[DOMNode]]] = [
             ("Everywhere", [self]),
             ("Main screen", [main]),
             ("Article list", list(main.query(ArticleList))),
@@ -106,13 +108,13 @@ class NewsdeckApp(App[int]):
             ("Reading pane", [*main.query(ArticleView), *main.query(Reader)]),
             ("Find box", list(main.query(FindBar))),
         ]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(sections, dict(self.config.keys)))
 
     def action_toggle_dark_light(self) -> None:
         """Switch between newsdeck's dark and light themes (from any theme)."""
         self.theme = LIGHT.name if self.current_theme.dark else DARK.name
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's palette entries minus "Keys" and "Quit", which newsdeck names itself.
 
         Textual's "Keys" opens a different, widget-level key panel beside our
@@ -136,21 +138,22 @@ class NewsdeckApp(App[int]):
             error = event.worker.error
             what = event.worker.description or event.worker.name or "a task"
             self.notify(
-                Text(f"{type(error).__name__}: {error}"),
+                f"{type(error).__name__}: {error}",
                 title=f"Could not {what}",
                 severity="error",
                 timeout=8,
+                markup=False,
             )
 
 
 def binding_ids() -> set[str]:
     """Every binding id newsdeck defines (what ``[keys]`` in the config may remap)."""
-    from tui.app.article_list import ArticleList
-    from tui.app.browser import Browser, ConfirmScreen, NameScreen
-    from tui.app.filter_bar import FilterBar
-    from tui.app.help_screen import HelpScreen
-    from tui.app.problems_screen import ProblemsScreen
     from tui.app.reader import ArticleView, FindBar, Reader
+    from tui.app.screens.dialogs import ConfirmScreen, NameScreen
+    from tui.app.screens.problems import ProblemsScreen
+    from tui.app.widgets.article_list import ArticleList
+    from tui.app.widgets.browser import Browser
+    from tui.app.widgets.filter_bar import FilterBar
 
     owners = (
         NewsdeckApp,

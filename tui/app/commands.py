@@ -47,7 +47,7 @@ class NewsdeckCommands(Provider):
     """Offers the actions of the main screen and the app by name."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        from tui.app.main_screen import MainScreen
+        from tui.app.screens.main import MainScreen
 
         if not isinstance(self.screen, MainScreen):
             return []

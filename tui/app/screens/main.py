@@ -2,15 +2,20 @@
 
 Widgets never reach into their siblings; they post messages (the list's cursor
 moved, an article was opened, the filter changed) and this screen calls
-methods on the others. The blocking work (scanning, filtering) runs here in
-thread workers so the panes stay responsive.
+methods on the others. Blocking work runs in thread workers (loading in
+:mod:`tui.app.services.loader`, filtering and counting here, computed by
+:mod:`tui.app.services.views`), and every result comes back one way: a typed
+message from :mod:`tui.app.messages`, posted from the worker.
+
+Why one piece (~800 lines): every binding id on this screen (``main.*``,
+``state.*``, ``view.*``, ``search.*``) is part of the user's keymap, so the actions
+stay on the screen; what they do to the panes is the routing this module is for.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,24 +24,35 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Mount, Paste, Resize
+from textual.events import Paste, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tui.app.article_list import ArticleList
-from tui.app.browser import Browser, ConfirmScreen, NameScreen, with_browser_term
-from tui.app.filter_bar import FilterBar
-from tui.app.loader import LibraryChanged, Loader
+from tui.app.messages import (
+    FacetsCounted,
+    FilterDone,
+    FulltextDone,
+    HighlightsDone,
+    LibraryChanged,
+    MarksCounted,
+    Notice,
+)
 from tui.app.reader import Reader
-from tui.app.sidebar import Sidebar
-from tui.files.scan import scan
+from tui.app.screens.dialogs import ConfirmScreen, NameScreen
+from tui.app.services import views
+from tui.app.services.loader import Loader
+from tui.app.widgets.article_list import HIGHLIGHT_CHUNK, ArticleList, ViewMarks
+from tui.app.widgets.browser import Browser, with_browser_term
+from tui.app.widgets.filter_bar import FilterBar
+from tui.app.widgets.header import HeaderLine
+from tui.app.widgets.sidebar import Sidebar
 from tui.library import Filtered, Library
 from tui.model import Article
 from tui.search import query as query_language
+from tui.search import sort as sort_order
 from tui.store.config import Config
-from tui.store.index import Hit
 from tui.store.state import SavedSearch, StateError, StateStore
 
 #: The sidebar shows by default from this width on; below it `s` toggles it.
@@ -48,11 +64,9 @@ SPLIT_MIN_WIDTH = 100
 EMPTY_READER = (
     "No article open.\n\nEnter reads the highlighted one.\n/ filters the list, ? lists keys."
 )
-_FIRST_BATCH = 50
 #: C0/C1 control characters: a paste is data, never terminal control.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BATCH_SECONDS = 0.1
-#: Lists up to this long have their unread articles counted on the spot (a few ms).
+#: Lists up to this long have their reading state counted on the spot (a few ms).
 _COUNT_IN_PLACE = 20_000
 #: How often marks made by another newsdeck (same user, same state file) are picked up.
 STATE_REFRESH_SECONDS = 2.0
@@ -60,56 +74,11 @@ STATE_REFRESH_SECONDS = 2.0
 SAVE_FILTER_SECONDS = 1.0
 
 
-class HeaderLine(Static):
-    """One line: matches of total, the directory, scan progress, unreadable files."""
-
-    DEFAULT_CSS = """
-    HeaderLine { height: 1; padding: 0 1; background: $panel; color: $foreground; }
-    """
-
-    def set_state(
-        self,
-        *,
-        shown: int,
-        total: int,
-        root: Path,
-        scanning: bool,
-        files_seen: int,
-        problems: int,
-        query: str,
-        unread: int | None = None,
-        sort: str | None = None,
-    ) -> None:
-        """Redraw from plain values (the path is data: Text, never markup).
-
-        ``unread`` counts the unread articles among those shown; ``sort`` is a
-        :data:`~tui.search.query.SORTS` value shown as ``date ↓``.
-        """
-        text = Text()
-        noun = "article" if total == 1 else "articles"
-        if query.strip():
-            text.append(f"{shown:,} of {total:,} {noun}", style="bold")
-        else:
-            text.append(f"{total:,} {noun}", style="bold")
-        if unread is not None:
-            text.append(f"  {unread:,} unread", style="bold" if unread else "dim")
-        if sort is not None:
-            text.append(f"  {query_language.sort_label(sort)}", style="italic")
-        text.append("  ")
-        text.append(str(root), style="dim")
-        if scanning:
-            text.append(f"  scanning… {files_seen:,} files", style="italic")
-        if problems:
-            text.append(f"  {problems:,} unreadable (!)", style="bold red")
-        if text == self.content:
-            return  # same line: repainting it would only resend it
-        self.update(text, layout=False)  # always one line (CSS height: 1): no screen layout
-
-
 class MainScreen(Screen[None]):
     """List + filter on the left, reader in the middle, sidebar on the right."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    # Textual declares this an instance attribute, so it cannot be a ClassVar here.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-narrow"),
         (SPLIT_MIN_WIDTH, "-medium"),
         (SIDEBAR_MIN_WIDTH, "-wide"),
@@ -147,24 +116,32 @@ class MainScreen(Screen[None]):
         self.store = store if store is not None else StateStore.in_memory()
         self.library = Library(root, pinyin=self.config.pinyin)
         view = self.store.view(root)
-        #: One of :data:`tui.search.query.SORTS`; remembered per directory.
-        self.sort = view.sort if view.sort in query_language.SORTS else self.config.default_sort
+        #: One of :data:`tui.search.sort.SORTS`; remembered per directory.
+        self.sort = view.sort if view.sort in sort_order.SORTS else self.config.default_sort
         self._restore_filter = view.filter
         self._saved_filter = view.filter
         self._save_filter_timer: Timer | None = None
-        #: (library size, marks version) -> unread count of the shown articles.
+        #: Bumped by every change of reading state: the shown marks are then stale.
         self._marks_version = 0
-        self._unread_cache: tuple[int, int, int, int] | None = None
+        #: (id, length of the shown list, marks version) the list's marks were counted for.
+        self._marks_key: tuple[int, int, int] | None = None
         self.scanning = False
         self.files_seen = 0
         self.query_text = ""
-        self._filtered: Filtered | None = None
+        #: The query whose result the list shows (it lags :attr:`query_text` while typing).
+        self.shown_query = ""
+        #: The last filter result shown: the next, longer query may narrow it.
+        self.filtered: Filtered | None = None
+        #: The fuzzy words the shown rows highlight (None: no highlights).
+        self._highlight_text: str | None = None
         self._shown_count = 0
         self._sidebar_choice: bool | None = None
-        #: perf_counter() when the first batch of articles was painted (bench).
-        self.first_paint_at: float | None = None
-        #: (query, perf_counter()) of the last filter result shown (bench).
-        self.last_filter_shown: tuple[str, float] | None = None
+        #: Index, reconcile worker and watcher; None until mounted on a directory.
+        self.loader: Loader | None = None
+        #: str(path) -> the text of a full-text result's first match (what the reader finds).
+        self._fulltext_terms: dict[str, str] = {}
+        #: The full-text query last shown: showing it again (live updates) keeps the cursor.
+        self._fulltext_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(id="header-line")
@@ -202,10 +179,16 @@ class MainScreen(Screen[None]):
         """The filter box."""
         return self.query_one("#filter", FilterBar)
 
-    # -- start-up and scanning -------------------------------------------------
+    # -- start-up and loading ---------------------------------------------------
 
     def on_mount(self) -> None:
+        """Show the state, restore the directory's filter, start loading and polling."""
         self.article_list.focus()
+        self.article_list.set_marks(ViewMarks())
+        if self._restore_filter:
+            self.filter_bar.value = self._restore_filter
+            self.filter_bar.cursor_position = len(self._restore_filter)
+        self.set_interval(STATE_REFRESH_SECONDS, self.poll_state)
         if not self.root.is_dir():
             what = "does not exist" if not self.root.exists() else "is not a directory"
             self.article_list.empty_message = f"{self.root} {what}."
@@ -217,92 +200,71 @@ class MainScreen(Screen[None]):
         self.article_list.show([])
         self.scanning = True
         self._update_header()
-        self._start_loading()
-
-    @work(thread=True, group="scan", description="scan the directory", exit_on_error=False)
-    def _scan(self) -> None:
-        """Read headers in a thread; hand batches to the UI (first one quickly)."""
-        worker = get_current_worker()
-        batch: list[Article] = []
-        last = time.perf_counter()
-        painted = False
-        try:
-            for article in scan(self.root):
-                if worker.is_cancelled:
-                    return
-                batch.append(article)
-                now = time.perf_counter()
-                due = len(batch) >= _FIRST_BATCH if not painted else now - last >= _BATCH_SECONDS
-                if due:
-                    self.library.add(batch)
-                    seen = self.library.total_files
-                    batch = []
-                    last = now
-                    painted = True
-                    self.app.call_from_thread(self._scan_progress, seen, False)
-        finally:
-            self.library.add(batch)
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._scan_progress, self.library.total_files, True)
-
-    def _scan_progress(self, files_seen: int, done: bool) -> None:
-        self.files_seen = files_seen
-        self.scanning = not done
-        if done and not len(self.library):
-            unreadable = len(self.library.problems)
-            self.article_list.empty_message = f"No articles in {self.root}." + (
-                f" {unreadable} file(s) could not be read: press ! to see why."
-                if unreadable
-                else ""
-            )
-        fulltext = self.query_text.lstrip()
-        if fulltext.startswith("?"):
-            self._run_fulltext(fulltext[1:])
-        elif self.query_text.strip() or self.sort != query_language.DEFAULT_SORT:
-            self._run_filter(self.query_text)
-        else:
-            self._show_articles(self.library.newest_first(), None, keep_current=True)
-        self._update_header()
-
-    # -- the persistent index and live updates (see tui.app.loader) ----------------
-
-    #: Index, reconcile worker and watcher; None until mounted on a directory.
-    loader: Loader | None = None
-
-    def _start_loading(self) -> None:
-        """Paint from the index, reconcile, then watch; :meth:`_scan` if there is no index."""
-        self.loader = Loader(self, self.library, self.root)
-        self.loader.start()
-
-    @on(LibraryChanged)
-    def _library_changed(self, event: LibraryChanged) -> None:
-        event.stop()
-        self._scan_progress(self.library.total_files, event.done)
+        self.loader = Loader(self.library, self.root, self.post_message)
+        self.run_worker(
+            self.loader.run,
+            thread=True,
+            group="index",
+            name="index",
+            description="load and reconcile the index",
+            exit_on_error=False,
+        )
 
     def on_unmount(self) -> None:
         """Stop watching and close the index (waits for the loader to reach a safe point)."""
         if self.loader is not None:
             self.loader.close()
 
+    @on(Notice)
+    def _notice(self, event: Notice) -> None:
+        event.stop()
+        self.notify(event.text, title=event.title, severity="warning", markup=False)
+
+    @on(LibraryChanged)
+    def _library_changed(self, event: LibraryChanged) -> None:
+        """Re-show the current view from the grown (or changed) library."""
+        event.stop()
+        self.files_seen = self.library.total_files
+        self.scanning = not event.done
+        if event.done and not len(self.library):
+            unreadable = len(self.library.problems)
+            self.article_list.empty_message = f"No articles in {self.root}." + (
+                f" {unreadable} file(s) could not be read: press ! to see why."
+                if unreadable
+                else ""
+            )
+        self._rerun_view()
+        self._update_header()
+
+    def _rerun_view(self) -> None:
+        fulltext = self.query_text.lstrip()
+        if fulltext.startswith("?"):
+            self._run_fulltext(fulltext[1:])
+        elif self.query_text.strip() or self.sort != sort_order.DEFAULT_SORT:
+            self._run_filter(self.query_text)
+        else:
+            self.shown_query = self.query_text
+            self._show_articles(self.library.newest_first(), None, keep_current=True)
+
     # -- list and filter ---------------------------------------------------------
 
     def _show_articles(
-        self, articles: list[Article], query: str | None, *, keep_current: bool
+        self,
+        articles: list[Article],
+        text: str | None,
+        *,
+        keep_current: bool,
+        highlights: Sequence[Sequence[int]] = (),
     ) -> None:
-        highlight = None
-        if query:
-            library = self.library
-
-            def highlight(article: Article) -> list[int]:
-                return list(library.highlight(query, article.title, article.path))
-
+        """Show a view; ``text``: the fuzzy words its rows highlight (None: none)."""
         # A new ranking puts the cursor on the best match; otherwise it stays put.
         target = self.article_list.article if keep_current else (articles[0] if articles else None)
-        self.article_list.show(articles, highlight=highlight, keep_cursor_on=target)
+        self._highlight_text = text
+        self.article_list.show(
+            articles, highlights, keep_cursor_on=target, more_highlights=text is not None
+        )
         self._shown_count = len(articles)
-        if articles and self.first_paint_at is None:
-            self.first_paint_at = time.perf_counter()
-        self.sidebar.show(self.article_list.article)
+        self._show_sidebar(self.article_list.article)
         self._update_header()
 
     @on(FilterBar.Changed, "#filter")
@@ -321,11 +283,6 @@ class MainScreen(Screen[None]):
             return
         self._run_filter(event.value)
 
-    #: str(path) -> the text of a full-text result's first match (what the reader finds).
-    _fulltext_terms: ClassVar[dict[str, str]] = {}
-    #: The full-text query last shown: showing it again (live updates) keeps the cursor.
-    _fulltext_shown: str | None = None
-
     @work(
         thread=True,
         exclusive=True,
@@ -339,28 +296,18 @@ class MainScreen(Screen[None]):
         loader = self.loader
         hits = loader.search(query) if loader is not None and query.strip() else []
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_fulltext, query, hits)
+            self.post_message(FulltextDone(query, hits))
 
-    def _show_fulltext(self, query: str, hits: list[Hit]) -> None:
+    @on(FulltextDone)
+    def _show_fulltext(self, event: FulltextDone) -> None:
         """Full-text hits in the list, best first, each title followed by its snippet."""
+        event.stop()
+        query = event.query
         text = self.query_text.lstrip()
         if not text.startswith("?") or text[1:] != query:
             return  # typing went on
-        articles: list[Article] = []
-        snippets: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
-        terms: dict[str, str] = {}
-        for hit in hits:
-            held = self.library.get(hit.article.path)
-            article = held if held is not None else hit.article
-            key = str(article.path)
-            if not article.ok or key in snippets:
-                continue
-            articles.append(article)
-            snippets[key] = (hit.snippet, hit.highlights)
-            if hit.highlights:
-                start, end = hit.highlights[0]
-                terms[key] = hit.snippet[start:end]
-        self._fulltext_terms = terms
+        rows = views.FulltextRows(self.library, event.hits)
+        self._fulltext_terms = rows.terms
         if self.loader is None or self.loader.fell_back:
             message = "Full-text search needs the index, which could not be opened."
         elif query.strip():
@@ -370,14 +317,14 @@ class MainScreen(Screen[None]):
         self.article_list.empty_message = message
         same = self._fulltext_shown == query
         self._fulltext_shown = query
+        articles = rows.articles
         target = self.article_list.article if same else (articles[0] if articles else None)
-        self.article_list.show_snippets(articles, snippets, keep_cursor_on=target)
+        self._highlight_text = None
+        self.shown_query = self.query_text
+        self.article_list.show_snippets(articles, rows.snippets, keep_cursor_on=target)
         self._shown_count = len(articles)
-        if articles and self.first_paint_at is None:
-            self.first_paint_at = time.perf_counter()
-        self.sidebar.show(self.article_list.article)
+        self._show_sidebar(self.article_list.article)
         self._update_header()
-        self.last_filter_shown = (self.query_text, time.perf_counter())
 
     def _find_fulltext_match(self, article: Article) -> None:
         """Opening a full-text result: the reader scrolls to the match and marks it."""
@@ -393,7 +340,7 @@ class MainScreen(Screen[None]):
         store = self.store
         result = self.library.filtered(
             query,
-            self._filtered,
+            self.filtered,
             should_stop=lambda: worker.is_cancelled,
             sort=self.sort,
             is_read=store.is_read,
@@ -401,19 +348,47 @@ class MainScreen(Screen[None]):
         )
         if result.cancelled or worker.is_cancelled:
             return
-        self.app.call_from_thread(self._show_filtered, result)
+        highlights = views.first_highlights(self.library, result)
+        if not worker.is_cancelled:
+            self.post_message(FilterDone(result, highlights))
 
-    def _show_filtered(self, result: Filtered) -> None:
+    @on(FilterDone)
+    def _show_filtered(self, event: FilterDone) -> None:
+        event.stop()
+        result = event.result
         if result.query != self.query_text:
             return  # typing went on; a newer result is coming
-        self._filtered = result
+        self.filtered = result
         query = result.query.strip()
         self._show_query_errors(result.errors)
         if query:
             self.article_list.empty_message = "No article matches the filter. Esc clears it."
+        self.shown_query = result.query
         # Only the fuzzy words are highlighted: `src:x` does not mark title letters.
-        self._show_articles(result.articles, result.text.strip() or None, keep_current=not query)
-        self.last_filter_shown = (result.query, time.perf_counter())
+        self._show_articles(
+            result.articles,
+            result.text.strip() or None,
+            keep_current=not query,
+            highlights=event.highlights,
+        )
+
+    @on(ArticleList.HighlightsWanted, "#list")
+    def _highlights_wanted(self, event: ArticleList.HighlightsWanted) -> None:
+        event.stop()
+        text = self._highlight_text
+        if text is None or event.token != self.article_list.show_token:
+            return
+        rows = self.article_list.articles[event.start : event.start + HIGHLIGHT_CHUNK]
+        self._highlight_rows(event.token, event.start, text, list(rows))
+
+    @work(thread=True, group="highlights", description="highlight titles", exit_on_error=False)
+    def _highlight_rows(self, token: int, start: int, text: str, rows: list[Article]) -> None:
+        self.post_message(HighlightsDone(token, start, self.library.highlights(text, rows)))
+
+    @on(HighlightsDone)
+    def _highlights_done(self, event: HighlightsDone) -> None:
+        event.stop()
+        self.article_list.add_highlights(event.token, event.start, event.highlights)
 
     def _show_query_errors(self, errors: tuple[str, ...]) -> None:
         """Problems in the query, one line under the filter box (the rest still applies)."""
@@ -432,7 +407,7 @@ class MainScreen(Screen[None]):
     @on(ArticleList.CursorMoved)
     def _cursor_moved(self, event: ArticleList.CursorMoved) -> None:
         event.stop()
-        self.sidebar.show(event.article)
+        self._show_sidebar(event.article)
 
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
@@ -448,13 +423,13 @@ class MainScreen(Screen[None]):
         """Show ``article`` in the reader and give the reader the focus."""
         if article is None:
             return
-        self.sidebar.show(article)
+        self._show_sidebar(article)
         self.reader.open(article)
         self._find_fulltext_match(article)
         self.add_class("-reading")
         self.reader.view.focus()
         if self.config.mark_read_on_open and not self.store.is_read(article):
-            self._change_marks(lambda: self.store.set_read([article]))
+            self._change_marks(lambda: self.store.set_read([article]), [article])
 
     # -- layout ----------------------------------------------------------------------
 
@@ -514,7 +489,7 @@ class MainScreen(Screen[None]):
             self.notify("This article has no URL.", severity="warning")
             return
         self.app.open_url(article.url)
-        self.notify(Text(article.url), title="Opening")
+        self.notify(article.url, title="Opening", markup=False)
 
     def action_copy_url(self) -> None:
         """`y`: copy the article's URL (OSC 52: works over SSH in most terminals)."""
@@ -523,7 +498,7 @@ class MainScreen(Screen[None]):
             self.notify("This article has no URL.", severity="warning")
             return
         self.app.copy_to_clipboard(article.url)
-        self.notify(Text(article.url), title="Copied URL")
+        self.notify(article.url, title="Copied URL", markup=False)
 
     def action_toggle_sidebar(self) -> None:
         """`s`: show or hide the metadata sidebar."""
@@ -540,7 +515,7 @@ class MainScreen(Screen[None]):
 
     def action_problems(self) -> None:
         """`!`/`e`: the files that could not be read, and why."""
-        from tui.app.problems_screen import ProblemsScreen
+        from tui.app.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen(self.library.problems, self.root))
 
@@ -594,6 +569,8 @@ class MainScreen(Screen[None]):
             self.set_focus(self.article_list)
 
     def _update_header(self) -> None:
+        self._count_marks()
+        marks = self.article_list.marks
         self.query_one(HeaderLine).set_state(
             shown=self._shown_count,
             total=len(self.library),
@@ -602,88 +579,95 @@ class MainScreen(Screen[None]):
             files_seen=self.files_seen,
             problems=len(self.library.problems),
             query=self.query_text,
-            unread=self._shown_unread(),
+            unread=marks.unread if marks is not None else 0,
             sort=self.sort,
         )
 
-    def _shown_unread(self) -> int:
-        """Unread articles among those listed (cached until the list or the marks change).
+    # -- reading state -------------------------------------------------------------------
 
-        A long list is counted in a worker (~80 ms at 100,000): meanwhile the header
-        keeps the previous count and is redrawn when the new one arrives.
+    def _show_sidebar(self, article: Article | None) -> None:
+        marks = None
+        if article is not None:
+            marks = (self.store.is_read(article), self.store.is_starred(article))
+        self.sidebar.show(article, marks)
+
+    def _count_marks(self) -> None:
+        """Give the list the reading state of what it shows (once per list and marks version).
+
+        A long list is counted in a worker (~80 ms at 100,000): meanwhile the
+        list and the header keep the previous marks, redrawn when the new ones arrive.
         """
         shown = self.article_list.articles
         key = (id(shown), len(shown), self._marks_version)
-        cached = self._unread_cache
-        if cached is not None and cached[:3] == key:
-            return cached[3]
-        if cached is None or len(shown) <= _COUNT_IN_PLACE:
-            count = self.store.unread_count(shown)
-            self._unread_cache = (*key, count)
-            return count
-        self._count_unread(shown, key)
-        return cached[3]
+        if key == self._marks_key:
+            return
+        if self._marks_key is None or len(shown) <= _COUNT_IN_PLACE:
+            self._marks_key = key
+            self.article_list.set_marks(views.view_marks(self.store, shown))
+            return
+        self._count_marks_in_worker(shown, key)
 
     @work(thread=True, exclusive=True, group="counts", description="count unread articles")
-    def _count_unread(self, shown: list[Article], key: tuple[int, int, int]) -> None:
-        count = self.store.unread_count(shown)
+    def _count_marks_in_worker(self, shown: Sequence[Article], key: tuple[int, int, int]) -> None:
+        marks = views.view_marks(self.store, shown)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._unread_counted, key, count)
+            self.post_message(MarksCounted(key, marks))
 
-    def _unread_counted(self, key: tuple[int, int, int], count: int) -> None:
+    @on(MarksCounted)
+    def _marks_counted(self, event: MarksCounted) -> None:
+        event.stop()
         shown = self.article_list.articles
-        if key == (id(shown), len(shown), self._marks_version):
-            self._unread_cache = (*key, count)
+        if event.key == (id(shown), len(shown), self._marks_version):
+            self._marks_key = event.key
+            self.article_list.set_marks(event.marks)
             self._update_header()
 
-    # -- reading state, sort, browser (issue 5) ----------------------------------------
-
-    @on(Mount)
-    def _start_state(self, event: Mount) -> None:
-        """Draw the marks, restore the directory's filter, poll other instances' marks."""
-        store = self.store
-        self.article_list.set_marks(lambda a: (store.is_read(a), store.is_starred(a)))
-        self.sidebar.marks = lambda a: (store.is_read(a), store.is_starred(a))
-        if self._restore_filter:
-            self.filter_bar.value = self._restore_filter
-            self.filter_bar.cursor_position = len(self._restore_filter)
-        self.set_interval(STATE_REFRESH_SECONDS, self._poll_state)
-
-    def _poll_state(self) -> None:
+    def poll_state(self) -> None:
         """Marks made by another newsdeck of the same user show within a few seconds."""
         if self.store.refresh():
-            self._marks_changed()
+            self._marks_changed(())
 
-    def _marks_changed(self) -> None:
-        """Redraw everything that shows reading state."""
+    def _marks_changed(self, changed: Iterable[Article]) -> None:
+        """Redraw everything that shows reading state; ``changed``: the articles it changed for.
+
+        Their rows are redrawn at once, before a long list is recounted.
+        """
         self._marks_version += 1
-        self.article_list.refresh_marks()
-        self.sidebar.show(self.sidebar.article)
+        marks = self.article_list.marks
+        if marks is not None:
+            read, starred = set(marks.read), set(marks.starred)
+            for article in changed:
+                key = str(article.path)
+                (read.add if self.store.is_read(article) else read.discard)(key)
+                (starred.add if self.store.is_starred(article) else starred.discard)(key)
+            patched = ViewMarks(frozenset(read), frozenset(starred), marks.unread)
+            self.article_list.set_marks(patched)
+        self._show_sidebar(self.sidebar.article)
         self._update_header()
         if self.browser.display:
             self._fill_browser()
 
-    def _change_marks(self, change: Callable[[], object]) -> bool:
-        """Run a store write; a failure is a notification, not a crash."""
+    def _change_marks(self, change: Callable[[], object], articles: Iterable[Article]) -> bool:
+        """Run a store write for ``articles``; a failure is a notification, not a crash."""
         try:
             change()
         except StateError as exc:
-            self.notify(Text(str(exc)), title="Reading state", severity="error")
+            self.notify(str(exc), title="Reading state", severity="error", markup=False)
             return False
-        self._marks_changed()
+        self._marks_changed(articles)
         return True
 
     def action_toggle_read(self) -> None:
         """`m`: flip read/unread of the article under the cursor (or in the reader)."""
         article = self.current_article()
         if article is not None:
-            self._change_marks(lambda: self.store.toggle_read(article))
+            self._change_marks(lambda: self.store.toggle_read(article), [article])
 
     def action_toggle_star(self) -> None:
         """`f`: star or unstar the article under the cursor (or in the reader)."""
         article = self.current_article()
         if article is not None:
-            self._change_marks(lambda: self.store.toggle_star(article))
+            self._change_marks(lambda: self.store.toggle_star(article), [article])
 
     def action_mark_view_read(self) -> None:
         """`M`: mark every article of the current view read, after a y/n question."""
@@ -696,7 +680,7 @@ class MainScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._change_marks(lambda: self.store.set_read(articles))
+                self._change_marks(lambda: self.store.set_read(articles), articles)
 
         self.app.push_screen(
             ConfirmScreen(f"Mark {unread:,} unread {noun} in this view as read?"), answered
@@ -704,12 +688,12 @@ class MainScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         """`S`: date ↓, date ↑, title ↑, title ↓, source ↑, source ↓; remembered per directory."""
-        self.sort = query_language.next_sort(self.sort)
+        self.sort = sort_order.next_sort(self.sort)
         try:
             self.store.save_view(self.root, sort=self.sort)
         except StateError as exc:
-            self.notify(Text(str(exc)), title="Reading state", severity="warning")
-        self._filtered = None
+            self.notify(str(exc), title="Reading state", severity="warning", markup=False)
+        self.filtered = None
         self._update_header()
         self._run_filter(self.query_text)
 
@@ -741,7 +725,12 @@ class MainScreen(Screen[None]):
     def _count_facets(self, articles: list[Article], saved: list[SavedSearch]) -> None:
         facets = query_language.facets(articles, self.store.is_read)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.browser.show_facets, facets, saved)
+            self.post_message(FacetsCounted(facets, saved))
+
+    @on(FacetsCounted)
+    def _facets_counted(self, event: FacetsCounted) -> None:
+        event.stop()
+        self.browser.show_facets(event.facets, event.saved)
 
     @on(Browser.Chosen)
     def _browser_chosen(self, event: Browser.Chosen) -> None:
@@ -761,9 +750,9 @@ class MainScreen(Screen[None]):
         try:
             self.store.delete_search(event.name)
         except StateError as exc:
-            self.notify(Text(str(exc)), title="Saved searches", severity="error")
+            self.notify(str(exc), title="Saved searches", severity="error", markup=False)
             return
-        self.notify(Text(f"Deleted saved search {event.name}"))
+        self.notify(f"Deleted saved search {event.name}", markup=False)
         self._fill_browser()
 
     def action_save_search(self) -> None:
@@ -779,9 +768,9 @@ class MainScreen(Screen[None]):
             try:
                 self.store.save_search(name, query)
             except (StateError, ValueError) as exc:
-                self.notify(Text(str(exc)), title="Saved searches", severity="error")
+                self.notify(str(exc), title="Saved searches", severity="error", markup=False)
                 return
-            self.notify(Text(f"{name}: {query}"), title="Saved search")
+            self.notify(f"{name}: {query}", title="Saved search", markup=False)
             if self.browser.display:
                 self._fill_browser()
 

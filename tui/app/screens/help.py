@@ -29,6 +29,8 @@ def binding_rows(
     ``ids_only`` skips bindings without an id: a text box inherits dozens of
     editing keys from Textual's Input that would bury newsdeck's own.
     """
+    # Textual 8 has no public view of a node's merged bindings; ``_bindings`` is the
+    # merged map Textual itself dispatches keys with, so the help shows exactly that.
     bindings_map = node._bindings.copy()
     if keymap:
         bindings_map.apply_keymap(keymap)
@@ -79,15 +81,19 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[DOMNode]]]) -> None:
+    def __init__(
+        self, sections: list[tuple[str, list[DOMNode]]], keymap: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.sections = sections
+        #: binding id -> keys, as the config set them (the app passes its keymap).
+        self.keymap = dict(keymap or {})
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "newsdeck keys"
             scroll.border_subtitle = "Esc to close"
-            yield Static(help_table(self.sections, dict(self.app._keymap)), id="help-table")
+            yield Static(help_table(self.sections, self.keymap), id="help-table")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         """Close."""

@@ -54,6 +54,6 @@ class FilterBar(Input):
         """Keep the query, go back to the list."""
         self.post_message(self.Leave(cleared=False))
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         """Enter keeps the query and returns to the list."""
         self.post_message(self.Leave(cleared=False))

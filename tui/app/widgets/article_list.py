@@ -3,9 +3,18 @@
 A folder may hold 100,000 articles, so the list never builds a widget (or any
 per-row object) for each one: it keeps a reference to the caller's sequence and
 renders only the rows on screen in :meth:`ArticleList.render_line`, the way
-Textualize's *toolong* shows huge log files. Rendered rows and match highlights
-are kept in small LRU caches keyed by a *generation* number that
-:meth:`ArticleList.show` bumps, so stale rows can never be drawn.
+Textualize's *toolong* shows huge log files. Rendered rows are kept in a small
+LRU cache keyed by a *generation* number that every change of data bumps, so
+stale rows can never be drawn.
+
+Painting calls nothing outside the widget: the reading state arrives as
+:class:`ViewMarks` and title highlights as index lists, both computed by the
+screen's workers. Highlights come for the first rows with the list; rows further
+down are asked for with :class:`ArticleList.HighlightsWanted`, a chunk at a time.
+
+Why one piece (~700 lines): the cursor, the scroll position, the row cache and
+the row painter share one generation number and one set of resolved styles;
+split apart, each would have to know when the others went stale.
 
 Article text is data: rows are built from :class:`~rich.segment.Segment` objects
 with explicit styles, never parsed as markup, and any control character left in
@@ -14,7 +23,8 @@ a field is drawn as ``�``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from operator import attrgetter, indexOf
 from typing import ClassVar, Literal, NamedTuple
 
@@ -29,12 +39,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.cells import center, fit, measure_fit, sanitize
+from tui.app.widgets.cells import center, fit, measure_fit, sanitize
+from tui.body.article_header import format_day
 from tui.model import Article
 
-Highlighter = Callable[[Article], Sequence[int]]
-#: ``marks(article)`` -> (read, starred): the reading state drawn in the mark column.
-Marks = Callable[[Article], tuple[bool, bool]]
 _get_path = attrgetter("path")
 
 DATE_WIDTH = 10  # "2024-05-01"
@@ -45,6 +53,17 @@ MIN_SOURCE_WIDTH = 4  # a source column narrower than this is noise: drop it
 MARK_WIDTH = 2  # "● " unread, "★ " starred, "  " read
 UNREAD_MARK = "●"
 STAR_MARK = "★"
+#: Title highlights are handed over and asked for this many rows at a time.
+HIGHLIGHT_CHUNK = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ViewMarks:
+    """Reading state of the listed articles, by ``str(path)``, and how many are unread."""
+
+    read: frozenset[str] = frozenset()
+    starred: frozenset[str] = frozenset()
+    unread: int = 0
 
 
 def column_widths(width: int, source_width: int = SOURCE_WIDTH) -> tuple[int, int, int]:
@@ -65,10 +84,10 @@ def column_widths(width: int, source_width: int = SOURCE_WIDTH) -> tuple[int, in
 
 
 def date_text(article: Article) -> str:
-    """The date column: the local calendar day, or a dash placeholder when unknown."""
+    """The date column: the calendar day in the reader's zone (UTC), or a dash placeholder."""
     if article.date is None:
         return NO_DATE
-    return article.date.astimezone().strftime("%Y-%m-%d")
+    return format_day(article.date)
 
 
 class _RowStyles(NamedTuple):
@@ -177,6 +196,31 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 and message.article_list is self.article_list
             )
 
+    class HighlightsWanted(Message):
+        """Rows from ``start`` are about to be drawn without their highlights: please send them.
+
+        ``token`` names the :meth:`ArticleList.show` they belong to (see
+        :meth:`ArticleList.add_highlights`); a burst of asks coalesces to the last.
+        """
+
+        def __init__(self, article_list: ArticleList, token: int, start: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.token = token
+            self.start = start
+
+        @property
+        def control(self) -> ArticleList:
+            """The list that asked."""
+            return self.article_list
+
+        def can_replace(self, message: Message) -> bool:
+            return (
+                isinstance(message, ArticleList.HighlightsWanted)
+                and message.article_list is self.article_list
+                and message.start == self.start
+            )
+
     class Opened(Message):
         """The user asked to open the article (Enter, or a click on a row)."""
 
@@ -201,12 +245,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._articles: Sequence[Article] = []
-        self._highlight: Highlighter | None = None
-        self._marks: Marks | None = None
+        #: row index -> title indices to highlight, for the rows handed over so far.
+        self._highlights: dict[int, frozenset[int]] = {}
+        #: Whether rows without highlights may ask for theirs (a fuzzy query is shown).
+        self._more_highlights = False
+        #: Chunk starts already asked for since the last show().
+        self._asked: set[int] = set()
+        #: Bumped by every show(): highlights for an older one are dropped.
+        self._token = 0
+        self._marks: ViewMarks | None = None
         self._cursor = 0
         self._generation = 0
         self._strip_cache: LRUCache[tuple[int, int, int, bool, bool], Strip] = LRUCache(1024)
-        self._match_cache: LRUCache[tuple[int, int], frozenset[int]] = LRUCache(1024)
         self._styles: _Styles | None = None
         self._styles_key: tuple[object, ...] = ()
 
@@ -215,15 +265,17 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def show(
         self,
         articles: Sequence[Article],
-        highlight: Highlighter | None = None,
+        highlights: Sequence[Sequence[int]] = (),
         keep_cursor_on: Article | None = None,
         *,
+        more_highlights: bool = False,
         fallback: Literal["top", "clamp"] = "top",
     ) -> None:
         """Replace the displayed sequence (kept by reference, never copied).
 
-        ``highlight(article)`` gives the title character indices to emphasise; it
-        is called lazily, only for rows being drawn. The cursor stays on
+        ``highlights[k]`` are the title character indices to emphasise in row
+        ``k``; with ``more_highlights`` the rows after them ask for theirs
+        (:class:`HighlightsWanted`) when they are drawn. The cursor stays on
         ``keep_cursor_on`` (default: the article under the cursor now) when it is
         still listed, matched by identity and then by path, and keeps its row on
         screen; otherwise it goes to the top (``fallback="top"``, right after a new
@@ -236,10 +288,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         target = keep_cursor_on if keep_cursor_on is not None else old_article
 
         self._articles = articles
-        self._highlight = highlight
+        self._token += 1
+        self._highlights = {k: frozenset(h) for k, h in enumerate(highlights) if h}
+        self._more_highlights = more_highlights
+        self._asked = set(range(0, len(highlights), HIGHLIGHT_CHUNK))
         self._generation += 1
         self._strip_cache.clear()
-        self._match_cache.clear()
 
         found = -1 if target is None else self._find(target, hint=old_index)
         count = len(articles)
@@ -259,16 +313,38 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._cursor != old_index or self.article is not old_article:
             self.post_message(self.CursorMoved(self, self._cursor, self.article))
 
-    def set_marks(self, marks: Marks | None) -> None:
-        """Draw the reading state with ``marks`` (None: no mark column, all titles plain)."""
-        self._marks = marks
-        self.refresh_marks()
+    @property
+    def show_token(self) -> int:
+        """Names the current :meth:`show` (for :meth:`add_highlights`)."""
+        return self._token
 
-    def refresh_marks(self) -> None:
-        """The reading state changed: redraw the rows (the cached ones are stale)."""
+    def add_highlights(self, token: int, start: int, highlights: Sequence[Sequence[int]]) -> None:
+        """Highlights for rows ``start ..`` of the show named ``token`` (older ones are dropped)."""
+        if token != self._token:
+            return
+        for k, indices in enumerate(highlights, start):
+            if indices:
+                self._highlights[k] = frozenset(indices)
         self._generation += 1
         self._strip_cache.clear()
-        self._match_cache.clear()
+        self.refresh()
+
+    def matches(self, index: int) -> frozenset[int]:
+        """The title indices highlighted in row ``index`` (empty until handed over)."""
+        return self._highlights.get(index, frozenset())
+
+    @property
+    def marks(self) -> ViewMarks | None:
+        """The reading state drawn in the mark column (None: no column)."""
+        return self._marks
+
+    def set_marks(self, marks: ViewMarks | None) -> None:
+        """Draw the reading state from ``marks`` (None: no mark column, all titles plain)."""
+        if marks is self._marks:
+            return
+        self._marks = marks
+        self._generation += 1
+        self._strip_cache.clear()
         self.refresh()
 
     @property
@@ -435,9 +511,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         gap = Segment(" ", st.base)
         title_style, match_style = st.title, st.match
         mark_w = MARK_WIDTH if self._marks is not None and width > MARK_WIDTH else 0
-        if mark_w:
-            assert self._marks is not None
-            read, starred = self._marks(article)
+        marks = self._marks
+        if mark_w and marks is not None:
+            key = str(article.path)
+            read, starred = key in marks.read, key in marks.starred
             symbol = STAR_MARK if starred else UNREAD_MARK if not read else " "
             segments.append(Segment(symbol, st.mark))
             segments.append(gap)
@@ -458,7 +535,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             title = sanitize(article.title)
             matches: frozenset[int] = frozenset()
             if title:
-                matches = self._matches(index, article)
+                matches = self._matches(index)
             else:
                 title = sanitize(article.path.name)  # something to point at
             end, mark, pad = measure_fit(title, title_w)
@@ -472,16 +549,21 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(" " * (width - used), st.base))
         return Strip(segments, width)
 
-    def _matches(self, index: int, article: Article) -> frozenset[int]:
-        """Highlighted title indices for a row, asking the highlighter at most once per show()."""
-        if self._highlight is None:
-            return frozenset()
-        key = (self._generation, index)
-        cached = self._match_cache.get(key)
-        if cached is None:
-            cached = frozenset(self._highlight(article))
-            self._match_cache[key] = cached
-        return cached
+    def _matches(self, index: int) -> frozenset[int]:
+        """Highlighted title indices for a row; asks for its chunk (and the next page's) if due."""
+        if self._more_highlights:
+            self._ask(index)
+            self._ask(index + self._page_height)
+        return self._highlights.get(index, frozenset())
+
+    def _ask(self, index: int) -> None:
+        start = index - index % HIGHLIGHT_CHUNK
+        if start not in self._asked and 0 <= index < len(self._articles):
+            self._asked.add(start)
+            # Painting runs for the screen, which Textual would take for the sender and
+            # then not bubble the message to: the list is the sender.
+            wanted = self.HighlightsWanted(self, self._token, start).set_sender(self)
+            self.post_message(wanted)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Check once per refresh whether the styles changed, then draw the dirty lines.

@@ -2,9 +2,11 @@
 
 Why here and not in the screen: opening the index, painting from it,
 reconciling with the directory, watching for changes and shutting all of that
-down in the right order is thread work with its own locking; the screen only
-starts it, re-shows its view when :class:`LibraryChanged` arrives and asks for
-full-text hits.
+down in the right order is thread work with its own locking. The screen runs
+:meth:`Loader.run` in a thread worker, re-shows its view when
+:class:`~tui.app.messages.LibraryChanged` arrives and asks for full-text hits.
+The loader knows no screen: everything it has to say goes through the ``post``
+callable it is given (a widget's thread-safe ``post_message``).
 
 Order of events: open :class:`~tui.store.index.Index` (a one-line notice when
 it had to be rebuilt), paint from :meth:`~tui.store.index.Index.iter_load`
@@ -12,94 +14,68 @@ it had to be rebuilt), paint from :meth:`~tui.store.index.Index.iter_load`
 :meth:`~tui.store.index.Index.reconcile` (only new and changed files are read),
 then a :class:`~tui.files.watch.Watcher` whose batches go through
 :meth:`~tui.store.index.Index.update`. If the index cannot be opened at all the
-screen falls back to a plain scan.
+same worker falls back to a plain scan (:func:`~tui.files.scan.scan`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.message import Message
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
+from tui.app.messages import LibraryChanged, Notice
+from tui.files.scan import scan
 from tui.files.watch import Changes, Watcher
 from tui.library import Library
 from tui.model import Article
 from tui.store.index import Batch, Hit, Index
 
-if TYPE_CHECKING:
-    from tui.app.main_screen import MainScreen
-
 #: Re-show the list at most this often while batches stream in (seconds).
 REFRESH_SECONDS = 0.25
 #: How long closing waits for the loading worker to reach a safe point (seconds).
 CLOSE_WAIT = 10.0
-
-
-class LibraryChanged(Message):
-    """The library changed (posted from any thread): re-show the current view.
-
-    Pending ones coalesce: only the newest state matters.
-    """
-
-    def __init__(self, done: bool) -> None:
-        super().__init__()
-        self.done = done
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, LibraryChanged)
+#: A plain scan shows its first articles after this many, then every SCAN_BATCH_SECONDS.
+FIRST_SCAN_BATCH = 50
+SCAN_BATCH_SECONDS = 0.1
 
 
 class Loader:
     """The index, reconcile worker and watcher of one screen's library."""
 
-    def __init__(self, screen: MainScreen, library: Library, root: Path) -> None:
-        self.screen = screen
+    def __init__(self, library: Library, root: Path, post: Callable[[Message], object]) -> None:
+        """``post`` delivers messages to the UI from any thread (a widget's ``post_message``)."""
+        self.post = post
         self.library = library
         self.root = root
         self.index: Index | None = None
         self.watcher: Watcher | None = None
         #: Set once the index is reconciled (the list is complete and current).
         self.settled = threading.Event()
-        #: Set when the index could not be used and the screen scans instead.
+        #: Set when the index could not be used and the library was scanned instead.
         self.fell_back = False
         self._closed = False
         self._idle = threading.Event()
         self._idle.set()
         #: Held around index calls from other threads, so close() never races them.
         self._gate = threading.RLock()
-        self._worker: Worker[None] | None = None
         self._notices: set[str] = set()
         self._last_post = 0.0
 
     # ------------------------------------------------------------ life cycle
 
-    def start(self) -> None:
-        """Start loading in a thread worker (call on the UI thread)."""
-        self._idle.clear()
-        self._worker = self.screen.run_worker(
-            self._load,
-            thread=True,
-            group="index",
-            name="index",
-            description="load and reconcile the index",
-            exit_on_error=False,
-        )
-
     def close(self) -> None:
-        """Stop watching, let the worker reach a safe point, close the index (UI thread)."""
+        """Stop watching, let the worker reach a safe point, close the index (UI thread).
+
+        The worker itself is cancelled by its owner (a screen's workers end with it).
+        """
         self._closed = True
         if self.watcher is not None:
             self.watcher.stop()
-        if self._worker is not None:
-            self._worker.cancel()
         # The worker closes its generators itself (iter_load holds the index lock
         # between batches); closing the database under it would look like damage.
         if not self._idle.wait(CLOSE_WAIT):
@@ -111,7 +87,11 @@ class Loader:
 
     # ------------------------------------------------------------ the worker
 
-    def _load(self) -> None:
+    def run(self) -> None:
+        """Load, reconcile, then watch (in a thread worker); scan when there is no index."""
+        if self._closed:
+            return
+        self._idle.clear()
         worker = get_current_worker()
         try:
             try:
@@ -119,7 +99,7 @@ class Loader:
             except Exception as exc:
                 self.fell_back = True
                 self._notify(f"newsdeck: no index ({exc}); scanning instead", "Index")
-                self._call(self.screen._scan)
+                self._scan()
                 return
             with self._gate:
                 if self._closed:
@@ -128,18 +108,24 @@ class Loader:
                 self.index = index
             self._notice()
             if index.count():
-                with contextlib.closing(index.iter_load_with_fields()) as loading:
+                loading = index.iter_load_with_fields()
+                try:
                     for articles, fields in loading:
                         if worker.is_cancelled or self._closed:
                             return
                         self.library.add(articles, fields)
                         self._post(done=False)
-            with contextlib.closing(index.reconcile()) as reconciling:
+                finally:
+                    _close(loading)
+            reconciling = index.reconcile()
+            try:
                 for batch in reconciling:
                     if worker.is_cancelled or self._closed:
                         return
                     self.apply(batch)
                     self._post(done=False)
+            finally:
+                _close(reconciling)
             # The walk order is for `newsdeck list`; here it is ~60 MB at 100,000 files.
             index.walked = []
             self._notice()
@@ -149,6 +135,33 @@ class Loader:
                 self._watch()
         finally:
             self._idle.set()
+
+    def _scan(self) -> None:
+        """Read every header (no index): the first batch quickly, then a few a second."""
+        worker = get_current_worker()
+        batch: list[Article] = []
+        last = time.perf_counter()
+        painted = False
+        try:
+            for article in scan(self.root):
+                if worker.is_cancelled or self._closed:
+                    return
+                batch.append(article)
+                now = time.perf_counter()
+                due = (
+                    now - last >= SCAN_BATCH_SECONDS if painted else len(batch) >= FIRST_SCAN_BATCH
+                )
+                if due:
+                    self.library.add(batch)
+                    batch = []
+                    last = now
+                    painted = True
+                    self.post(LibraryChanged(done=False))
+        finally:
+            self.library.add(batch)
+            if not worker.is_cancelled:
+                self.settled.set()
+                self.post(LibraryChanged(done=True))
 
     def _watch(self) -> None:
         watcher = Watcher(self.root, self._on_changes, on_error=self._watch_failed)
@@ -221,7 +234,7 @@ class Loader:
         now = time.perf_counter()
         if force or not self._last_post or now - self._last_post >= REFRESH_SECONDS:
             self._last_post = now
-            self.screen.post_message(LibraryChanged(done))
+            self.post(LibraryChanged(done))
 
     def _notice(self) -> None:
         notice = self.index.notice if self.index is not None else None
@@ -231,14 +244,7 @@ class Loader:
 
     def _notify(self, text: str, title: str) -> None:
         """A warning toast (any thread); the text is data, never markup."""
-        self._call(lambda: self.screen.notify(Text(text), title=title, severity="warning"))
-
-    def _call(self, function: Callable[[], object]) -> None:
-        """Run ``function()`` on the UI thread without waiting (never blocks closing)."""
-        loop = self.screen.app._loop
-        with contextlib.suppress(RuntimeError):
-            if loop is not None and not loop.is_closed():
-                loop.call_soon_threadsafe(function)
+        self.post(Notice(text, title))
 
 
 def _parse_header(path: Path) -> Article:
@@ -248,3 +254,10 @@ def _parse_header(path: Path) -> Article:
     article = parse(path)
     article.body = None
     return article
+
+
+def _close(iterator: Iterator[object]) -> None:
+    """Close a generator now: the index's loaders hold its lock between batches."""
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -66,8 +65,13 @@ def relative_time(date: datetime, now: datetime | None = None) -> str:
     seconds = (now - date).total_seconds()
     future = seconds < 0
     seconds = abs(seconds)
-    units = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600))
-    units += (("minute", 60),)
+    units: tuple[tuple[str, int], ...] = (
+        ("year", 365 * 86400),
+        ("month", 30 * 86400),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    )
     chosen = next(((unit, size) for unit, size in units if seconds >= size), None)
     if chosen is None:
         return "just now"
@@ -97,17 +101,21 @@ class Sidebar(VerticalScroll):
         super().__init__(id=id)
         self.article: Article | None = None
         self.stats: ReadingStats | None = None
-        #: ``marks(article)`` -> (read, starred), set by the screen that owns the state.
-        self.marks: Callable[[Article], tuple[bool, bool]] | None = None
+        #: (read, starred) of :attr:`article`, as the screen that owns the state says.
+        self.marks: tuple[bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article selected.", style="dim"), id="sidebar-body")
 
-    def show(self, article: Article | None) -> None:
-        """Show ``article``'s header fields (statistics come with :meth:`set_text`)."""
+    def show(self, article: Article | None, marks: tuple[bool, bool] | None = None) -> None:
+        """Show ``article``'s header fields and reading state ``marks`` (read, starred).
+
+        Statistics come with :meth:`set_text`.
+        """
         if article is not self.article:
             self.stats = None
         self.article = article
+        self.marks = marks
         self._refresh_body()
 
     def set_text(self, article: Article, text: str) -> None:
@@ -136,7 +144,7 @@ class Sidebar(VerticalScroll):
 
         field("Title", article.title or "(untitled)")
         if self.marks is not None:
-            read, starred = self.marks(article)
+            read, starred = self.marks
             field("State", ("Read" if read else "● Unread") + ("  ★ Starred" if starred else ""))
         field("Source", article.source)
         field("Author", article.author)

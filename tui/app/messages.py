@@ -1,0 +1,110 @@
+"""Typed messages that carry thread results to the UI.
+
+Why one module: workers (the loader, the filter, the counters) run in threads
+and reach the UI only by ``post_message``, which Textual makes thread-safe. The
+frequent ones say ``can_replace`` so a burst coalesces to the newest, as
+Textualize's *toolong* does with its scan progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.message import Message
+
+from tui.app.widgets.article_list import ViewMarks
+from tui.library import Filtered
+from tui.search.query import Facets
+from tui.store.index import Hit
+from tui.store.state import SavedSearch
+
+
+class LibraryChanged(Message):
+    """The library changed (any thread): re-show the current view. Only the newest matters."""
+
+    def __init__(self, done: bool) -> None:
+        super().__init__()
+        #: True once loading (or a watcher batch) is complete: the header stops "scanning".
+        self.done = done
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LibraryChanged)
+
+
+class Notice(Message):
+    """A warning for the user from a worker (the text is data, never markup)."""
+
+    def __init__(self, text: str, title: str) -> None:
+        super().__init__()
+        self.text = text
+        self.title = title
+
+
+class FilterDone(Message):
+    """A filter result, with the title highlights of its first rows (computed in the worker)."""
+
+    def __init__(self, result: Filtered, highlights: Sequence[Sequence[int]]) -> None:
+        super().__init__()
+        self.result = result
+        #: Title character indices to highlight, for rows ``0 .. len(highlights) - 1``.
+        self.highlights = highlights
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FilterDone)
+
+
+class FulltextDone(Message):
+    """Full-text hits for ``query`` (``?words``), best first."""
+
+    def __init__(self, query: str, hits: list[Hit]) -> None:
+        super().__init__()
+        self.query = query
+        self.hits = hits
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FulltextDone)
+
+
+class HighlightsDone(Message):
+    """Title highlights for rows ``start ..`` of the list showing ``token``."""
+
+    def __init__(self, token: int, start: int, highlights: Sequence[Sequence[int]]) -> None:
+        super().__init__()
+        self.token = token
+        self.start = start
+        self.highlights = highlights
+
+
+class MarksCounted(Message):
+    """Reading state of a long list, counted in a worker; ``key`` says which list it was."""
+
+    def __init__(self, key: tuple[int, int, int], marks: ViewMarks) -> None:
+        super().__init__()
+        self.key = key
+        self.marks = marks
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, MarksCounted)
+
+
+class FacetsCounted(Message):
+    """Sources and categories with their unread counts, and the saved searches, for the browser."""
+
+    def __init__(self, facets: Facets, saved: list[SavedSearch]) -> None:
+        super().__init__()
+        self.facets = facets
+        self.saved = saved
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FacetsCounted)
+
+
+__all__ = [
+    "FacetsCounted",
+    "FilterDone",
+    "FulltextDone",
+    "HighlightsDone",
+    "LibraryChanged",
+    "MarksCounted",
+    "Notice",
+]

@@ -1,0 +1,1 @@
+"""Screens: the main screen that routes messages between panes, and the modal ones."""
