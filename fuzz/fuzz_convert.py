@@ -1,14 +1,16 @@
 """Fuzz ``tui.body.markdown`` with hypothesis for ``FUZZ_SECONDS``: never raises, never
-slow, never lets a control character or raw HTML through.
+slow (judged against a reference timed in the same run: ``fuzz._common.too_slow``), never
+lets a control character or raw HTML through.
 
 Run: ``FUZZ_SECONDS=60 .venv/bin/python fuzz/fuzz_convert.py`` (``make fuzz`` runs all).
-Findings become minimal cases in ``tests/test_fuzz_regressions.py``.
+Findings become minimal cases in ``tests/unit/body/test_fuzz_regressions.py``.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -16,8 +18,9 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fuzz._common import CONTROL, FUZZ_SECONDS, HTML_TOKENS, SLOW_SECONDS
-from tui.body.markdown import html_to_markdown, html_to_text
+from fuzz._common import CONTROL, FUZZ_SECONDS, HTML_TOKENS, too_slow
+from tui.body.markdown import html_to_markdown
+from tui.body.text import html_to_text
 
 #: Sequences of tokens, some repeated many times (depth and width attacks).
 PIECE = st.one_of(st.sampled_from(HTML_TOKENS), st.text(max_size=30))
@@ -37,7 +40,8 @@ def check(html: str) -> None:
         took = time.perf_counter() - start
         assert isinstance(out, str)
         assert not CONTROL.search(out), (convert.__name__, html[:200])
-        assert took < SLOW_SECONDS, (convert.__name__, f"{took:.1f}s", len(html), html[:200])
+        slow = too_slow(took, partial(convert, html), len(html))
+        assert slow is None, (convert.__name__, slow, html[:200])
     md = html_to_markdown(html)
     assert "<script" not in md.lower()
 
