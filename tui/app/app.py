@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, InvalidThemeError, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingType, Keymap
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -47,6 +47,8 @@ class NewsdeckApp(App[int]):
         store: StateStore | None = None,
     ) -> None:
         """``config``/``store`` default to the user's file and state database."""
+        #: binding id -> keys now in force (see :meth:`set_keymap`); the help screen shows it.
+        self.keymap: dict[str, str] = {}
         super().__init__(watch_css=watch_css)
         self.root = Path(root).expanduser()
         #: Shown as notifications once the screen is up: a bad config never stops the app.
@@ -75,6 +77,16 @@ class NewsdeckApp(App[int]):
         if config.keys:
             self.startup_warnings += unknown_binding_ids(config, binding_ids())
             self.set_keymap(dict(config.keys))
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        """Textual's, also kept in :attr:`keymap`: Textual 8 has no public way to read it back."""
+        self.keymap = dict(keymap)
+        super().set_keymap(keymap)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        """Textual's, also kept in :attr:`keymap`."""
+        self.keymap = {**self.keymap, **keymap}
+        super().update_keymap(keymap)
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.root, store=self.store, config=self.config))
@@ -108,7 +120,7 @@ class NewsdeckApp(App[int]):
             ("Reading pane", [*main.query(ArticleView), *main.query(Reader)]),
             ("Find box", list(main.query(FindBar))),
         ]
-        self.push_screen(HelpScreen(sections, dict(self.config.keys)))
+        self.push_screen(HelpScreen(sections, self.keymap))
 
     def action_toggle_dark_light(self) -> None:
         """Switch between newsdeck's dark and light themes (from any theme)."""
