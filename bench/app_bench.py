@@ -92,6 +92,7 @@ async def _measure(root: Path) -> dict[str, float]:
         results["articles"] = float(len(screen.library))
 
         latencies: list[float] = []
+        pane = screen.list_pane
         for query in QUERIES:
             await pilot.press("slash")
             for char in query:
@@ -99,7 +100,7 @@ async def _measure(root: Path) -> dict[str, float]:
                 screen.filter_bar.insert_text_at_cursor(char)
                 value = screen.filter_bar.value
                 await _wait_for(
-                    lambda v=value, t=pressed: screen.shown_query == v and shows[-1][0] > t
+                    lambda v=value, t=pressed: pane.shown_query == v and shows[-1][0] > t
                 )
                 latencies.append(shows[-1][0] - pressed)
             await pilot.press("escape")

@@ -620,7 +620,7 @@ async def test_command_palette_runs_actions(seeds: Path) -> None:
         assert screen.focused is screen.filter_bar
         await pilot.press(*"nato")
         await settle(pilot)
-        assert screen.query_text == "nato"
+        assert screen.list_pane.query_text == "nato"
 
 
 async def test_copy_url(seeds: Path) -> None:
@@ -680,7 +680,7 @@ async def test_burst_after_slash_lands_in_filter(seeds: Path, typed: str) -> Non
         assert screen.focused is screen.filter_bar
         # n/p/o were letters, not "next", "previous" or "open URL".
         assert screen.reader.article is None
-        assert screen.query_text == typed
+        assert screen.list_pane.query_text == typed
 
 
 async def test_burst_from_reader_at_80_columns(seeds: Path) -> None:

@@ -13,8 +13,8 @@ import pytest
 
 from tests.app.test_app import NEWEST_FIRST, main, row_text, settle, titles, write_seeds
 from tui.app.app import NewsdeckApp, binding_ids
-from tui.app.screens import main as main_screen_module
 from tui.app.screens.dialogs import ConfirmScreen, NameScreen
+from tui.app.widgets import list_pane as list_pane_module
 from tui.app.widgets.article_list import STAR_MARK, UNREAD_MARK
 from tui.app.widgets.browser import Browser, with_browser_term
 from tui.store.config import Config
@@ -64,7 +64,7 @@ async def test_unread_marks_and_header_count(seeds: Path) -> None:
 async def test_m_toggles_read_from_list_and_reader(
     seeds: Path, in_place: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(main_screen_module, "_COUNT_IN_PLACE", in_place)
+    monkeypatch.setattr(list_pane_module, "COUNT_IN_PLACE", in_place)
     app = NewsdeckApp(seeds)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -151,7 +151,7 @@ async def test_sort_cycles_and_is_remembered(seeds: Path) -> None:
         assert "date ↓" in header(app)
         await pilot.press("S")
         await settle(pilot)
-        assert main(app).sort == "date-asc"
+        assert main(app).list_pane.sort == "date-asc"
         assert "date ↑" in header(app)
         assert titles(app) == list(reversed(NEWEST_FIRST))
         await pilot.press("S")
@@ -166,7 +166,7 @@ async def test_sort_cycles_and_is_remembered(seeds: Path) -> None:
     again = NewsdeckApp(seeds)
     async with again.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert main(again).sort == "title-asc"
+        assert main(again).list_pane.sort == "title-asc"
         assert main(again).filter_bar.value == "cat:新闻"
         assert titles(again) == sorted(NEWEST_FIRST, key=str.casefold)
 
@@ -234,7 +234,8 @@ async def test_field_filters_narrow_and_only_text_is_highlighted(seeds: Path) ->
         await type_filter(pilot, "src:reuters russia")
         assert titles(app) == [RUSSIA_EN]
         screen = main(app)
-        assert screen.filtered is not None and screen.filtered.text == "russia"
+        filtered = screen.list_pane.filtered
+        assert filtered is not None and filtered.text == "russia"
         marked = screen.article_list.matches(0)
         assert {RUSSIA_EN[i] for i in marked} == set("Russia")
         await type_filter(pilot, " -is:unread")

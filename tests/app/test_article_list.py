@@ -15,8 +15,8 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from tests.locations import REAL_CORPUS
+from tui.app.messages import HIGHLIGHT_CHUNK
 from tui.app.widgets.article_list import (
-    HIGHLIGHT_CHUNK,
     ArticleList,
     column_widths,
     date_text,

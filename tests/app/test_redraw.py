@@ -140,7 +140,9 @@ async def test_header_and_footer_stay_put_while_typing(
         assert header not in repaints.widgets
         calls: list[str] = []
         real = screen.refresh_bindings
-        monkeypatch.setattr(screen, "refresh_bindings", lambda: calls.append(screen.query_text))
+        monkeypatch.setattr(
+            screen, "refresh_bindings", lambda: calls.append(screen.list_pane.query_text)
+        )
         screen.filter_bar.value = "ab"
         await pilot.pause()
         screen.filter_bar.value = "abc"

@@ -3,20 +3,34 @@
 Why one module: workers (the loader, the filter, the counters) run in threads
 and reach the UI only by ``post_message``, which Textual makes thread-safe. The
 frequent ones say ``can_replace`` so a burst coalesces to the newest, as
-Textualize's *toolong* does with its scan progress.
+Textualize's *toolong* does with its scan progress. The little data they carry
+to the widgets (:class:`ViewMarks`, :data:`HIGHLIGHT_CHUNK`) is here too, so
+widgets, workers and services all import downwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.app.widgets.article_list import ViewMarks
 from tui.library import Filtered
 from tui.search.query import Facets
 from tui.store.index import Hit
 from tui.store.state import SavedSearch
+
+#: Title highlights are handed over and asked for this many rows at a time.
+HIGHLIGHT_CHUNK = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ViewMarks:
+    """Reading state of the listed articles, by ``str(path)``, and how many are unread."""
+
+    read: frozenset[str] = frozenset()
+    starred: frozenset[str] = frozenset()
+    unread: int = 0
 
 
 class LibraryChanged(Message):
@@ -100,6 +114,7 @@ class FacetsCounted(Message):
 
 
 __all__ = [
+    "HIGHLIGHT_CHUNK",
     "FacetsCounted",
     "FilterDone",
     "FulltextDone",
@@ -107,4 +122,5 @@ __all__ = [
     "LibraryChanged",
     "MarksCounted",
     "Notice",
+    "ViewMarks",
 ]

@@ -1,6 +1,6 @@
 """What the list needs to paint a view, computed off the UI thread.
 
-Why here: the screen's workers call these and post the results as messages
+Why here: the list pane's workers call these and post the results as messages
 (:mod:`tui.app.messages`), so painting never calls back into the library or the
 state store. Pure functions of their arguments; nothing here touches a widget.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from tui.app.widgets.article_list import HIGHLIGHT_CHUNK, ViewMarks
+from tui.app.messages import HIGHLIGHT_CHUNK, ViewMarks
 from tui.library import Filtered, Library
 from tui.model import Article
 from tui.store.index import Hit

@@ -8,8 +8,8 @@ LRU cache keyed by a *generation* number that every change of data bumps, so
 stale rows can never be drawn.
 
 Painting calls nothing outside the widget: the reading state arrives as
-:class:`ViewMarks` and title highlights as index lists, both computed by the
-screen's workers. Highlights come for the first rows with the list; rows further
+:class:`~tui.app.messages.ViewMarks` and title highlights as index lists, both
+computed by the list pane's workers. Highlights come for the first rows with the list; rows further
 down are asked for with :class:`ArticleList.HighlightsWanted`, a chunk at a time.
 
 Why one piece (~700 lines): the cursor, the scroll position, the row cache and
@@ -24,7 +24,6 @@ a field is drawn as ``�``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from operator import attrgetter, indexOf
 from typing import ClassVar, Literal, NamedTuple
 
@@ -39,6 +38,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.messages import HIGHLIGHT_CHUNK, ViewMarks
 from tui.app.widgets.cells import center, fit, measure_fit, sanitize
 from tui.body.article_header import format_day
 from tui.model import Article
@@ -53,17 +53,6 @@ MIN_SOURCE_WIDTH = 4  # a source column narrower than this is noise: drop it
 MARK_WIDTH = 2  # "● " unread, "★ " starred, "  " read
 UNREAD_MARK = "●"
 STAR_MARK = "★"
-#: Title highlights are handed over and asked for this many rows at a time.
-HIGHLIGHT_CHUNK = 100
-
-
-@dataclass(frozen=True, slots=True)
-class ViewMarks:
-    """Reading state of the listed articles, by ``str(path)``, and how many are unread."""
-
-    read: frozenset[str] = frozenset()
-    starred: frozenset[str] = frozenset()
-    unread: int = 0
 
 
 def column_widths(width: int, source_width: int = SOURCE_WIDTH) -> tuple[int, int, int]:

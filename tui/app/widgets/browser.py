@@ -1,10 +1,11 @@
 """The source and category browser beside the article list.
 
 The browser is a list beside the article list: saved searches, then every
-source and category with its unread count. Choosing an entry does not filter by
+source and category with its unread count, counted in a worker here and kept
+up to date by :meth:`Browser.refill`. Choosing an entry does not filter by
 itself: it posts :class:`Browser.Chosen` with a query term (``src:="…"``), and
-the screen puts that term into the filter box, where it combines with whatever
-was typed. Names come from files, so every prompt is a ``Text`` (never markup).
+the screen hands that term to the list pane's filter box, where it combines
+with whatever was typed. Names come from files, so every prompt is a ``Text`` (never markup).
 """
 
 from __future__ import annotations
@@ -13,17 +14,21 @@ import re
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
+from tui.app.messages import FacetsCounted
 from tui.app.widgets.cells import measure_fit, sanitize
-from tui.search.query import Facet, Facets, field_term
-from tui.store.state import SavedSearch
+from tui.library import Library
+from tui.model import Article
+from tui.search.query import Facet, Facets, facets, field_term
+from tui.store.state import SavedSearch, StateError, StateStore
 
 #: Browser terms already in a filter (``src:=x``, ``cat:="a b"``): replaced, not stacked.
 BROWSER_TERM = re.compile(r'(?<!\S)(?:src|cat):=(?:"(?:\\.|[^"\\])*"?|\S*)')
@@ -95,15 +100,11 @@ class Browser(Vertical, can_focus=False):
             self.term = term
             self.saved = saved
 
-    class DeleteSaved(Message):
-        """The user asked to forget the saved search ``name``."""
-
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.name = name
-
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, library: Library, store: StateStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.library = library
+        #: Where the saved searches and the read marks (the unread counts) live.
+        self.store = store
         #: option id -> (query term or saved query, is a saved search, saved name).
         self._entries: dict[str, tuple[str | None, bool, str]] = {}
         self._shown: tuple[Facets, list[SavedSearch]] | None = None
@@ -157,6 +158,32 @@ class Browser(Vertical, can_focus=False):
         elif options.option_count:
             options.highlighted = 0
 
+    def refill(self) -> None:
+        """Recount the sources and categories (in a worker: ~0.2 s at 100,000)."""
+        self._count_facets(self.library.newest_first(), self.store.saved_searches())
+
+    @work(thread=True, exclusive=True, group="facets", description="count sources and categories")
+    def _count_facets(self, articles: list[Article], saved: list[SavedSearch]) -> None:
+        counted = facets(articles, self.store.is_read)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FacetsCounted(counted, saved))
+
+    @on(FacetsCounted)
+    def _facets_counted(self, event: FacetsCounted) -> None:
+        event.stop()
+        self.show_facets(event.facets, event.saved)
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save ``query`` as ``name`` (a bad name or a failed write is a notification)."""
+        try:
+            self.store.save_search(name, query)
+        except (StateError, ValueError) as exc:
+            self.notify(str(exc), title="Saved searches", severity="error", markup=False)
+            return
+        self.notify(f"{name}: {query}", title="Saved search", markup=False)
+        if self.display:
+            self.refill()
+
     def on_resize(self) -> None:
         """Rows are cut to the width: rebuild them when it changes (first layout too)."""
         if self._shown is not None and self.content_size.width != self._built_width:
@@ -189,4 +216,11 @@ class Browser(Vertical, can_focus=False):
         if entry is None or not entry[1]:
             self.notify("Only saved searches can be deleted.", severity="warning")
             return
-        self.post_message(self.DeleteSaved(entry[2]))
+        name = entry[2]
+        try:
+            self.store.delete_search(name)
+        except StateError as exc:
+            self.notify(str(exc), title="Saved searches", severity="error", markup=False)
+            return
+        self.notify(f"Deleted saved search {name}", markup=False)
+        self.refill()

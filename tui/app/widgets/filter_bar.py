@@ -1,6 +1,6 @@
 """The fuzzy filter box above the list.
 
-It only reports: the screen runs the ranking in a worker and moves focus.
+It only reports: the list pane runs the ranking in a worker and moves focus.
 """
 
 from __future__ import annotations

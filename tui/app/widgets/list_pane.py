@@ -1,0 +1,419 @@
+"""The list pane: the filter box, its error line and the article list, and the work behind them.
+
+Why a widget of its own: filtering, full-text search, title highlights and the
+reading-state counts all serve this one list. They run in thread workers (the
+views come from :mod:`tui.app.services.views`) and come back as typed messages
+from :mod:`tui.app.messages`, handled here. The screen hears only
+:class:`ListPane.Shown`, :class:`ListPane.Counted` and :class:`ListPane.MarksChanged`,
+and routes them to the sidebar, the header and the browser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from tui.app.messages import (
+    HIGHLIGHT_CHUNK,
+    FilterDone,
+    FulltextDone,
+    HighlightsDone,
+    MarksCounted,
+    ViewMarks,
+)
+from tui.app.services import views
+from tui.app.services.loader import Loader
+from tui.app.widgets.article_list import ArticleList
+from tui.app.widgets.browser import with_browser_term
+from tui.app.widgets.filter_bar import FilterBar
+from tui.library import Filtered, Library
+from tui.model import Article
+from tui.search import sort as sort_order
+from tui.store.state import StateError, StateStore
+
+#: Lists up to this long have their reading state counted on the spot (a few ms).
+COUNT_IN_PLACE = 20_000
+#: The filter is remembered for the directory once typing pauses this long.
+SAVE_FILTER_SECONDS = 1.0
+#: C0/C1 control characters: a paste is data, never terminal control.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def pasted_query(text: str) -> str:
+    """A paste as a filter: one line, no control characters, no leading ``/`` (the filter key)."""
+    return " ".join(_CONTROL.sub("", text).split()).removeprefix("/").lstrip()
+
+
+class ListPane(Vertical):
+    """Filter box over the article list; runs the query and shows its result."""
+
+    class Shown(Message):
+        """The list shows a new view: the sidebar and the header follow it."""
+
+    class Counted(Message):
+        """The reading state of a long list arrived from its worker: the header recounts."""
+
+    class MarksChanged(Message):
+        """Reading state changed (the list redrew its rows): the other panes follow."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: StateStore,
+        root: Path,
+        *,
+        default_sort: str,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.store = store
+        self.root = root
+        view = store.view(root)
+        #: One of :data:`tui.search.sort.SORTS`; remembered per directory (the screen's `S`).
+        self.sort = view.sort if view.sort in sort_order.SORTS else default_sort
+        #: Full-text search needs the index; the screen hands the loader over once it starts.
+        self.loader: Loader | None = None
+        self._restore_filter = view.filter
+        self._saved_filter = view.filter
+        self._save_filter_timer: Timer | None = None
+        #: Bumped by every change of reading state: the shown marks are then stale.
+        self._marks_version = 0
+        #: (id, length of the shown list, marks version) the list's marks were counted for.
+        self._marks_key: tuple[int, int, int] | None = None
+        self.query_text = ""
+        #: The query whose result the list shows (it lags :attr:`query_text` while typing).
+        self.shown_query = ""
+        #: The last filter result shown: the next, longer query may narrow it.
+        self.filtered: Filtered | None = None
+        #: The fuzzy words the shown rows highlight (None: no highlights).
+        self._highlight_text: str | None = None
+        #: How many articles the list shows (the header's count).
+        self.shown_count = 0
+        #: str(path) -> the text of a full-text result's first match (what the reader finds).
+        self._fulltext_terms: dict[str, str] = {}
+        #: The full-text query last shown: showing it again (live updates) keeps the cursor.
+        self._fulltext_shown: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="filter")
+        yield Static("", id="query-errors")
+        yield ArticleList(id="list")
+
+    @property
+    def article_list(self) -> ArticleList:
+        """The list widget."""
+        return self.query_one("#list", ArticleList)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The filter box."""
+        return self.query_one("#filter", FilterBar)
+
+    # -- showing a view ---------------------------------------------------------
+
+    def restore_filter(self) -> None:
+        """Put back the filter this directory had last time (at start-up)."""
+        if self._restore_filter:
+            self.set_filter(self._restore_filter)
+
+    def set_filter(self, value: str) -> None:
+        """Type ``value`` into the filter box, the cursor at its end (the list follows)."""
+        self.filter_bar.value = value
+        self.filter_bar.cursor_position = len(value)
+
+    def choose(self, term: str | None, *, saved: bool) -> None:
+        """A browser entry was chosen: its term joins the filter (a saved search replaces it)."""
+        if saved:
+            value = term or ""
+        else:
+            value = with_browser_term(self.filter_bar.value, term, replace_all=True)
+        self.set_filter(value)
+        self.save_filter()
+
+    def rerun(self) -> None:
+        """Show the current query again, over the grown (or changed) library."""
+        fulltext = self.query_text.lstrip()
+        if fulltext.startswith("?"):
+            self._run_fulltext(fulltext[1:])
+        elif self.query_text.strip() or self.sort != sort_order.DEFAULT_SORT:
+            self._run_filter(self.query_text)
+        else:
+            self.shown_query = self.query_text
+            self._show_articles(self.library.newest_first(), None, keep_current=True)
+
+    def show_nothing(self, message: str) -> None:
+        """An empty list that says ``message`` (while loading, or when there is nothing)."""
+        self.article_list.empty_message = message
+        self.article_list.show([])
+
+    def library_changed(self, done: bool) -> None:
+        """Re-show the view over the grown library; once loaded, an empty one says why."""
+        if done and not len(self.library):
+            unreadable = len(self.library.problems)
+            self.article_list.empty_message = f"No articles in {self.root}." + (
+                f" {unreadable} file(s) could not be read: press ! to see why."
+                if unreadable
+                else ""
+            )
+        self.rerun()
+
+    def cycle_sort(self) -> None:
+        """The next sort order, remembered for the directory; the list is sorted again."""
+        self.sort = sort_order.next_sort(self.sort)
+        try:
+            self.store.save_view(self.root, sort=self.sort)
+        except StateError as exc:
+            self.notify(str(exc), title="Reading state", severity="warning", markup=False)
+        # From scratch: a result in the old order cannot be narrowed.
+        self.filtered = None
+        self._run_filter(self.query_text)
+
+    def _show_articles(
+        self,
+        articles: list[Article],
+        text: str | None,
+        *,
+        keep_current: bool,
+        highlights: Sequence[Sequence[int]] = (),
+    ) -> None:
+        """Show a view; ``text``: the fuzzy words its rows highlight (None: none)."""
+        # A new ranking puts the cursor on the best match; otherwise it stays put.
+        target = self.article_list.article if keep_current else (articles[0] if articles else None)
+        self._highlight_text = text
+        self.article_list.show(
+            articles, highlights, keep_cursor_on=target, more_highlights=text is not None
+        )
+        self._shown(len(articles))
+
+    def _shown(self, count: int) -> None:
+        self.shown_count = count
+        self.count_marks()
+        self.post_message(self.Shown())
+
+    @on(FilterBar.Changed, "#filter")
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        event.stop()
+        had_query = bool(self.query_text)
+        self.query_text = event.value
+        if bool(event.value) != had_query:
+            # Esc "Back" comes and goes with the query (the screen's `_can_go_back`
+            # tests the raw value): refreshing the footer on every key resent it each time.
+            self.refresh_bindings()
+        self._schedule_save_filter()
+        text = event.value.lstrip()
+        if text.startswith("?"):
+            self._run_fulltext(text[1:])
+            return
+        self._run_filter(event.value)
+
+    @on(FilterBar.Leave)
+    def _filter_leave(self, event: FilterBar.Leave) -> None:
+        event.stop()
+        self.save_filter()
+        self.article_list.focus()
+
+    # -- full-text search --------------------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="fulltext",
+        description="full-text search",
+        exit_on_error=False,
+    )
+    def _run_fulltext(self, query: str) -> None:
+        """Full-text search (``?words``) in the index, in a thread; a newer one cancels this."""
+        worker = get_current_worker()
+        loader = self.loader
+        hits = loader.search(query) if loader is not None and query.strip() else []
+        if not worker.is_cancelled:
+            self.post_message(FulltextDone(query, hits))
+
+    @on(FulltextDone)
+    def _show_fulltext(self, event: FulltextDone) -> None:
+        """Full-text hits in the list, best first, each title followed by its snippet."""
+        event.stop()
+        query = event.query
+        text = self.query_text.lstrip()
+        if not text.startswith("?") or text[1:] != query:
+            return  # typing went on
+        rows = views.FulltextRows(self.library, event.hits)
+        self._fulltext_terms = rows.terms
+        if self.loader is None or self.loader.fell_back:
+            message = "Full-text search needs the index, which could not be opened."
+        elif query.strip():
+            message = "No article contains that. Esc clears the search."
+        else:
+            message = "Type words after ? to search the article text."
+        self.article_list.empty_message = message
+        same = self._fulltext_shown == query
+        self._fulltext_shown = query
+        articles = rows.articles
+        target = self.article_list.article if same else (articles[0] if articles else None)
+        self._highlight_text = None
+        self.shown_query = self.query_text
+        self.article_list.show_snippets(articles, rows.snippets, keep_cursor_on=target)
+        self._shown(len(articles))
+
+    def fulltext_term(self, article: Article) -> str | None:
+        """What the reader should find in ``article`` when it is a full-text result, if anything."""
+        if self.query_text.lstrip().startswith("?"):
+            return self._fulltext_terms.get(str(article.path)) or None
+        return None
+
+    # -- filter and highlights -----------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="filter", description="filter", exit_on_error=False)
+    def _run_filter(self, query: str) -> None:
+        """Apply the query language in a thread; a newer keystroke cancels this one."""
+        worker = get_current_worker()
+        store = self.store
+        result = self.library.filtered(
+            query,
+            self.filtered,
+            should_stop=lambda: worker.is_cancelled,
+            sort=self.sort,
+            is_read=store.is_read,
+            is_starred=store.is_starred,
+        )
+        if result.cancelled or worker.is_cancelled:
+            return
+        highlights = views.first_highlights(self.library, result)
+        if not worker.is_cancelled:
+            self.post_message(FilterDone(result, highlights))
+
+    @on(FilterDone)
+    def _show_filtered(self, event: FilterDone) -> None:
+        event.stop()
+        result = event.result
+        if result.query != self.query_text:
+            return  # typing went on; a newer result is coming
+        self.filtered = result
+        query = result.query.strip()
+        self._show_query_errors(result.errors)
+        if query:
+            self.article_list.empty_message = "No article matches the filter. Esc clears it."
+        self.shown_query = result.query
+        # Only the fuzzy words are highlighted: `src:x` does not mark title letters.
+        self._show_articles(
+            result.articles,
+            result.text.strip() or None,
+            keep_current=not query,
+            highlights=event.highlights,
+        )
+
+    @on(ArticleList.HighlightsWanted, "#list")
+    def _highlights_wanted(self, event: ArticleList.HighlightsWanted) -> None:
+        event.stop()
+        text = self._highlight_text
+        if text is None or event.token != self.article_list.show_token:
+            return
+        rows = self.article_list.articles[event.start : event.start + HIGHLIGHT_CHUNK]
+        self._highlight_rows(event.token, event.start, text, list(rows))
+
+    @work(thread=True, group="highlights", description="highlight titles", exit_on_error=False)
+    def _highlight_rows(self, token: int, start: int, text: str, rows: list[Article]) -> None:
+        self.post_message(HighlightsDone(token, start, self.library.highlights(text, rows)))
+
+    @on(HighlightsDone)
+    def _highlights_done(self, event: HighlightsDone) -> None:
+        event.stop()
+        self.article_list.add_highlights(event.token, event.start, event.highlights)
+
+    def _show_query_errors(self, errors: tuple[str, ...]) -> None:
+        """Problems in the query, one line under the filter box (the rest still applies)."""
+        line = self.query_one("#query-errors", Static)
+        line.update(Text("⚠ " + "; ".join(errors)) if errors else "")
+        line.set_class(bool(errors), "-visible")
+
+    # -- reading state -------------------------------------------------------------
+
+    def count_marks(self) -> None:
+        """Give the list the reading state of what it shows (once per list and marks version).
+
+        A long list is counted in a worker (~80 ms at 100,000): meanwhile the
+        list and the header keep the previous marks, redrawn when the new ones arrive.
+        """
+        shown = self.article_list.articles
+        key = (id(shown), len(shown), self._marks_version)
+        if key == self._marks_key:
+            return
+        if self._marks_key is None or len(shown) <= COUNT_IN_PLACE:
+            self._marks_key = key
+            self.article_list.set_marks(views.view_marks(self.store, shown))
+            return
+        self._count_marks_in_worker(shown, key)
+
+    @work(thread=True, exclusive=True, group="counts", description="count unread articles")
+    def _count_marks_in_worker(self, shown: Sequence[Article], key: tuple[int, int, int]) -> None:
+        marks = views.view_marks(self.store, shown)
+        if not get_current_worker().is_cancelled:
+            self.post_message(MarksCounted(key, marks))
+
+    @on(MarksCounted)
+    def _marks_counted(self, event: MarksCounted) -> None:
+        event.stop()
+        shown = self.article_list.articles
+        if event.key == (id(shown), len(shown), self._marks_version):
+            self._marks_key = event.key
+            self.article_list.set_marks(event.marks)
+            self.post_message(self.Counted())
+
+    def change_marks(self, change: Callable[[], object], articles: Iterable[Article]) -> None:
+        """Run a store write for ``articles``; a failure is a notification, not a crash."""
+        try:
+            change()
+        except StateError as exc:
+            self.notify(str(exc), title="Reading state", severity="error", markup=False)
+            return
+        self.marks_changed(articles)
+
+    def marks_changed(self, changed: Iterable[Article]) -> None:
+        """Reading state changed (for ``changed`` at least): redraw their rows now.
+
+        The whole list is recounted by the next :meth:`count_marks` (the header's).
+        """
+        self._marks_version += 1
+        marks = self.article_list.marks
+        if marks is not None:
+            read, starred = set(marks.read), set(marks.starred)
+            for article in changed:
+                key = str(article.path)
+                (read.add if self.store.is_read(article) else read.discard)(key)
+                (starred.add if self.store.is_starred(article) else starred.discard)(key)
+            patched = ViewMarks(frozenset(read), frozenset(starred), marks.unread)
+            self.article_list.set_marks(patched)
+        self.post_message(self.MarksChanged())
+
+    # -- remembering the filter ------------------------------------------------------
+
+    def _schedule_save_filter(self) -> None:
+        """Remember the filter once typing pauses (not on every keystroke: each is a write)."""
+        if self._save_filter_timer is not None:
+            self._save_filter_timer.stop()
+        self._save_filter_timer = self.set_timer(SAVE_FILTER_SECONDS, self.save_filter)
+
+    def save_filter(self) -> None:
+        """Remember the filter for this directory (restored on the next start)."""
+        if self._save_filter_timer is not None:
+            self._save_filter_timer.stop()
+            self._save_filter_timer = None
+        value = self.filter_bar.value
+        if value == self._saved_filter:
+            return
+        try:
+            self.store.save_view(self.root, filter=value)
+        except StateError:
+            return  # the store already warned at start-up when it is not writable
+        self._saved_filter = value
