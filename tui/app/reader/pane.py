@@ -80,6 +80,24 @@ class Reader(Vertical):
             self.text = text
             self.seconds = seconds
 
+    class RenderReady(Message):
+        """Lines from the render worker for open number ``token`` (posted from its thread).
+
+        ``source`` is None for the first screen of a progressive open, else the whole
+        article is in. The pane handles it itself; it does not bubble.
+        """
+
+        bubble = False
+
+        def __init__(
+            self, token: int, rendered: Rendered, source: Source | None, position: Position
+        ) -> None:
+            super().__init__()
+            self.token = token
+            self.rendered = rendered
+            self.source = source
+            self.position: Position = position
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._token = 0
@@ -241,7 +259,7 @@ class Reader(Vertical):
         if len(chunks) > 1 and head_chars:
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._show, token, render.head(source), None, position)
+            self.post_message(self.RenderReady(token, render.head(source), None, position))
             position = "line"
         source = source.described()  # the statistics' text, once the first screen is up
         for chunk in chunks[1:]:
@@ -252,12 +270,16 @@ class Reader(Vertical):
         if worker.is_cancelled:
             return
         rendered = render.done(source, OPEN_FULL_KEY)
-        self.app.call_from_thread(self._show, token, rendered, source, position)
+        self.post_message(self.RenderReady(token, rendered, source, position))
 
-    def _show(
-        self, token: int, rendered: Rendered, source: Source | None, position: Position
-    ) -> None:
+    def on_reader_render_ready(self, message: RenderReady) -> None:
         """Swap in lines from the worker (on the UI thread), unless superseded."""
+        token, rendered, source, position = (
+            message.token,
+            message.rendered,
+            message.source,
+            message.position,
+        )
         if token != self._token or self.article is None:
             return  # a newer open or re-render superseded this one
         article = self.article
