@@ -5,7 +5,7 @@ index and the list should take them in a few large steps, not 5,000 small ones.
 watchfiles (Rust, inotify on Linux) already groups events that arrive close
 together; this module runs it in a daemon thread, drops hidden paths, and hands
 each group to a callback as one :class:`Changes`. Nothing here imports Textual:
-the app's loader applies each batch in its thread and posts a message to the UI.
+the app's loader applies each batch on the watcher thread and posts a message to the UI.
 """
 
 from __future__ import annotations
