@@ -21,7 +21,7 @@ from tui.store.index import Hit
 from tui.store.state import SavedSearch
 
 #: Title highlights are handed over and asked for this many rows at a time.
-HIGHLIGHT_CHUNK = 100
+HIGHLIGHT_CHUNK = 50  # a 200x50 terminal shows ~46 rows: the first chunk covers a screen
 
 
 @dataclass(frozen=True, slots=True)
