@@ -1,5 +1,5 @@
-"""The article header and its dates: one home, so the app and the command line show the same
-fields in the same time zone (UTC, which every reader of a shared server agrees on).
+"""The article header: one home, so the app and the command line show the same fields, with
+dates from :mod:`tui.body.dates` (one zone, UTC).
 
 Everything is plain :class:`rich.text.Text`, never markup: titles and names come from
 untrusted files and ``[bold]`` in one must print as those seven characters.
@@ -7,30 +7,14 @@ untrusted files and ``[bold]`` in one must print as those seven characters.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from rich.console import Group
 from rich.rule import Rule
 from rich.text import Text
 
+from tui.body.dates import format_date
 from tui.model import Article
 
-__all__ = [
-    "DATE_WIDTH",
-    "NO_DATE",
-    "article_header",
-    "date_column",
-    "detail_lines",
-    "format_date",
-    "format_day",
-    "meta_line",
-    "title_line",
-]
-
-#: Cells :func:`format_date` takes, so a column of dates lines up.
-DATE_WIDTH = len("2000-01-01 00:00 UTC")
-#: The date column's placeholder for an article without a date.
-NO_DATE = "-" * DATE_WIDTH
+__all__ = ["article_header", "detail_lines", "meta_line", "title_line"]
 
 
 def article_header(article: Article, *, details: bool = False) -> Group:
@@ -74,23 +58,3 @@ def detail_lines(article: Article) -> list[Text]:
         lines.append(Text(", ".join(labels), style="dim"))
     lines += [Text("⚠ " + problem, style="yellow") for problem in article.problems]
     return lines
-
-
-def format_date(date: datetime) -> str:
-    """The absolute date as newsdeck shows it everywhere (UTC, minutes)."""
-    return _utc(date).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def format_day(date: datetime) -> str:
-    """The calendar day of ``date`` in the same zone as :func:`format_date`."""
-    return _utc(date).strftime("%Y-%m-%d")
-
-
-def date_column(date: datetime | None) -> str:
-    """:func:`format_date`, or :data:`NO_DATE`: always :data:`DATE_WIDTH` cells."""
-    return NO_DATE if date is None else format_date(date)
-
-
-def _utc(date: datetime) -> datetime:
-    """Parsed dates are already UTC; an aware date from elsewhere is converted, not relabelled."""
-    return date.astimezone(UTC) if date.tzinfo is not None else date

@@ -127,12 +127,12 @@ def _print_hits(hits: list[Hit], root: Path) -> None:
     """Title line, dim date/source/path, and the snippet with its matches in bold.
 
     Article text goes into :class:`rich.text.Text` pieces, never through markup;
-    the date is the app's (:func:`~tui.body.article_header.format_date`, UTC).
+    the date is the app's (:func:`~tui.body.dates.format_date`, UTC).
     """
     from rich.console import Console
     from rich.text import Text
 
-    from tui.body.article_header import format_date
+    from tui.body.dates import format_date
 
     console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
     for hit in hits:

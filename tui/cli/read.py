@@ -2,7 +2,7 @@
 
 The subcommand names, flags and JSON keys are a contract that scripts rely on;
 change them only with the issue that defines them. Dates print as the app shows
-them (:mod:`tui.body.article_header`, UTC); JSON keeps ISO strings.
+them (:mod:`tui.body.article_header`, :mod:`tui.body.dates`: UTC); JSON keeps ISO strings.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def list_line(article: Article) -> str:
     """Date, source and title in columns measured in cells, so CJK sources line up."""
     from rich.cells import cell_len, set_cell_size
 
-    from tui.body.article_header import date_column
+    from tui.body.dates import date_column
 
     source = article.source or ""
     if cell_len(source) > SOURCE_WIDTH:

@@ -40,7 +40,7 @@ from textual.strip import Strip
 
 from tui.app.messages import HIGHLIGHT_CHUNK, ViewMarks
 from tui.app.widgets.cells import center, fit, measure_fit, sanitize
-from tui.body.article_header import format_day
+from tui.body.dates import format_day
 from tui.model import Article
 
 _get_path = attrgetter("path")

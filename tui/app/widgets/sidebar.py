@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.body.dates import format_date
 from tui.model import Article
 
 # Han, kana, Hangul and CJK punctuation: read by the character, not the word.
@@ -151,7 +152,7 @@ class Sidebar(VerticalScroll):
         if article.date is not None:
             field(
                 "Date",
-                article.date.strftime("%Y-%m-%d %H:%M UTC"),
+                format_date(article.date),
                 relative_time(article.date),
             )
         field("Categories", ", ".join(article.categories))

@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from tui.body.text import plain_text
 from tui.model import Article
 from tui.search.fold import fold_fts
 
@@ -89,6 +88,7 @@ def extract_all(paths: Sequence[Path], workers: int | None, window: int) -> Iter
 
 def _extract(path: Path) -> Extracted:
     """Parse one file fully and return its header-only article, text and folded text."""
+    from tui.body.text import plain_text  # here: `newsdeck list` never extracts
     from tui.files.parser import parse
 
     article = parse(path)
