@@ -7,6 +7,7 @@ same test, which is how "state survives a restart" is checked.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,33 @@ async def test_marks_of_another_instance_show(seeds: Path) -> None:
         await settle(pilot)
         assert "4 unread" in header(app)
         assert not row_text(app, 0).lstrip().startswith(UNREAD_MARK)
+
+
+async def test_filter_worker_hands_the_marks_so_the_ui_thread_counts_none(
+    seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = list_pane_module.views.view_marks
+    on_ui_thread: list[bool] = []
+
+    def watched(store, articles):  # type: ignore[no-untyped-def]
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(store, articles)
+
+    monkeypatch.setattr(list_pane_module.views, "view_marks", watched)
+    app = NewsdeckApp(seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.store.set_read(screen.article_list.articles[:1])
+        screen.list_pane.marks_changed(screen.article_list.articles[:1])
+        await settle(pilot)
+        on_ui_thread.clear()
+        await type_filter(pilot, "nato")
+        assert on_ui_thread == [False]  # counted once, in the filter worker
+        assert RUSSIA_EN in titles(app)
+        shown = screen.article_list.articles
+        unread = sum(not screen.store.is_read(a) for a in shown)
+        assert f"{unread} unread" in header(app)
 
 
 async def test_query_errors_inline_and_rest_applies(seeds: Path) -> None:

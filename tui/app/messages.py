@@ -57,11 +57,20 @@ class Notice(Message):
 class FilterDone(Message):
     """A filter result, with the title highlights of its first rows (computed in the worker)."""
 
-    def __init__(self, result: Filtered, highlights: Sequence[Sequence[int]]) -> None:
+    def __init__(
+        self,
+        result: Filtered,
+        highlights: Sequence[Sequence[int]],
+        marks: ViewMarks | None = None,
+        marks_version: int = -1,
+    ) -> None:
         super().__init__()
         self.result = result
         #: Title character indices to highlight, for rows ``0 .. len(highlights) - 1``.
         self.highlights = highlights
+        #: The reading state of ``result.articles`` as of ``marks_version`` (None: not counted).
+        self.marks = marks
+        self.marks_version = marks_version
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, FilterDone)

@@ -91,6 +91,8 @@ class ListPane(Vertical):
         self._marks_version = 0
         #: (id, length of the shown list, marks version) the list's marks were counted for.
         self._marks_key: tuple[int, int, int] | None = None
+        #: Marks a filter worker counted, keyed like :attr:`_marks_key`, for the next count.
+        self._handed_marks: tuple[tuple[int, int, int], ViewMarks] | None = None
         self.query_text = ""
         #: The query whose result the list shows (it lags :attr:`query_text` while typing).
         self.shown_query = ""
@@ -290,8 +292,13 @@ class ListPane(Vertical):
         if result.cancelled or worker.is_cancelled:
             return
         highlights = views.first_highlights(self.library, result)
+        # The marks too, here rather than on the UI thread; long lists keep their own worker.
+        version = self._marks_version
+        marks = None
+        if len(result.articles) <= COUNT_IN_PLACE:
+            marks = views.view_marks(store, result.articles)
         if not worker.is_cancelled:
-            self.post_message(FilterDone(result, highlights))
+            self.post_message(FilterDone(result, highlights, marks, version))
 
     @on(FilterDone)
     def _show_filtered(self, event: FilterDone) -> None:
@@ -305,6 +312,9 @@ class ListPane(Vertical):
         if query:
             self.article_list.empty_message = "No article matches the filter. Esc clears it."
         self.shown_query = result.query
+        if event.marks is not None:
+            key = (id(result.articles), len(result.articles), event.marks_version)
+            self._handed_marks = (key, event.marks)
         # Only the fuzzy words are highlighted: `src:x` does not mark title letters.
         self._show_articles(
             result.articles,
@@ -348,6 +358,11 @@ class ListPane(Vertical):
         shown = self.article_list.articles
         key = (id(shown), len(shown), self._marks_version)
         if key == self._marks_key:
+            return
+        handed, self._handed_marks = self._handed_marks, None
+        if handed is not None and handed[0] == key:
+            self._marks_key = key
+            self.article_list.set_marks(handed[1])
             return
         if self._marks_key is None or len(shown) <= COUNT_IN_PLACE:
             self._marks_key = key
