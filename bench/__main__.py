@@ -32,7 +32,9 @@ from typing import Any
 from bench import corpus
 
 BENCH_DIR = Path(__file__).resolve().parent
-SECTIONS: tuple[str, ...] = ("scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty")
+SECTIONS: tuple[str, ...] = (
+    "scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty", "typography",
+)  # fmt: skip
 SIZES_FULL = (10_000, 100_000)
 SIZES_QUICK = (10_000,)
 SCAN_TARGET_RATIO = 3.0
@@ -453,6 +455,14 @@ def section_pty(args: argparse.Namespace) -> None:
     dict_table(run(Path(__file__).resolve().parents[1] / "sample_seeds"))
 
 
+def section_typography(args: argparse.Namespace) -> None:
+    """``bench/typography.py``: short lines and forbidden breaks in Chinese, before and after."""
+    if not args.real.is_dir():
+        raise Skip(f"real corpus absent ({args.real})")
+    run = load_bench_module("typography", "run")
+    load_bench_module("typography", "report")(run(args.real, limit=60 if args.quick else None))
+
+
 RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "scan": ("1. Metadata scan: scan() vs raw first-4-KiB read", section_scan),
     "convert": ("2. HTML conversion on the real corpus", section_convert),
@@ -462,6 +472,7 @@ RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "index": ("6. Persistent index and full-text search", section_index),
     "appindex": ("7. App on a warm index: reopen and memory", section_appindex),
     "pty": ("8. Bytes written to the terminal (SSH)", section_pty),
+    "typography": ("9. Chinese line breaking on the real corpus", section_typography),
 }
 
 

@@ -21,6 +21,7 @@ from tui.app.commands import NewsdeckCommands
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
 from tui.app.themes import DARK, DEFAULT_THEME, LIGHT, THEMES
+from tui.app.wrapping import install_line_breaking
 from tui.paths import styles_dir
 from tui.store.config import Config, load_config, unknown_binding_ids
 from tui.store.state import StateStore
@@ -47,6 +48,7 @@ class NewsdeckApp(App[int]):
         store: StateStore | None = None,
     ) -> None:
         """``config``/``store`` default to the user's file and state database."""
+        install_line_breaking()  # CJK line breaking wherever Rich or Textual wraps
         #: binding id -> keys now in force (see :meth:`set_keymap`); the help screen shows it.
         self.keymap: dict[str, str] = {}
         super().__init__(watch_css=watch_css)
