@@ -271,12 +271,13 @@ class Library:
         sort: str = sort_order.DEFAULT_SORT,
         is_read: Callable[[Article], bool] | None = None,
         is_starred: Callable[[Article], bool] | None = None,
+        is_started: Callable[[Article], bool] | None = None,
     ) -> Filtered:
         """Apply the query language (:mod:`tui.search.query`) to the articles in ``sort`` order.
 
         Field filters keep the sort order; fuzzy text ranks the survivors best
         first (ties in sort order). A blank query gives every article sorted.
-        ``is_read``/``is_starred`` answer ``is:`` filters. ``previous`` lets the
+        ``is_read``/``is_starred``/``is_started`` answer ``is:`` filters. ``previous`` lets the
         index narrow an earlier result when the query only grew; it is ignored
         when articles arrived since it was computed (the index also checks it).
         """
@@ -306,6 +307,7 @@ class Library:
                         self._index,
                         is_read,
                         is_starred,
+                        is_started=is_started,
                         ids=order,
                         previous=seed,
                         should_stop=should_stop,

@@ -12,6 +12,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from tui.body.dates import format_date
+from tui.body.urls import display_url
 from tui.model import Article
 
 __all__ = ["article_header", "detail_lines", "meta_line", "title_line"]
@@ -49,10 +50,11 @@ def meta_line(article: Article) -> Text:
 
 
 def detail_lines(article: Article) -> list[Text]:
-    """The URL, the categories and tags (each once), and one warning line per problem."""
+    """The URL (decoded as browsers show it), the categories and tags (each once), and one
+    warning line per problem."""
     lines: list[Text] = []
     if article.url:
-        lines.append(Text(article.url, style="underline"))
+        lines.append(Text(display_url(article.url), style="underline"))
     labels = dict.fromkeys(article.categories + article.tags)
     if labels:
         lines.append(Text(", ".join(labels), style="dim"))

@@ -21,7 +21,8 @@ inside a link) reads that whole state; the pure pieces live in :mod:`tui.body.in
 from __future__ import annotations
 
 import re
-from typing import Final
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Final
 
 from selectolax.lexbor import LexborNode
 
@@ -77,6 +78,10 @@ from tui.body.inline import (
     visible,
 )
 from tui.body.text import DROPPED_TAGS, MEDIA_TAGS, SPACE_RUN, html_to_text
+from tui.body.urls import display_url
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 __all__ = [
     "MAX_BLOCK_WORK",
@@ -84,6 +89,7 @@ __all__ = [
     "MAX_NODES",
     "MAX_PARSE_DEPTH",
     "TRUNCATED_NOTE",
+    "decode_link_urls",
     "html_to_markdown",
 ]
 
@@ -442,7 +448,7 @@ class _MarkdownWriter:
         if raw_src is not None and raw_src.strip().lower().startswith("data:"):
             where = "embedded image"
         else:
-            where = clean_url(raw_src) or ""
+            where = display_url(clean_url(raw_src) or "")
             if not where and not alt:
                 return
         self.block_or_inline(placeholder("🖼", "image", alt, where))
@@ -468,7 +474,7 @@ class _MarkdownWriter:
             icon, label = "▶", "video"
         else:
             icon, label = "⧉", "embed"
-        self.block_or_inline(placeholder(icon, label, title, url))
+        self.block_or_inline(placeholder(icon, label, title, display_url(url)))
 
     def pre(self, node: LexborNode) -> None:
         code = gather_text(node, keep_breaks=True)
@@ -518,6 +524,45 @@ def html_to_markdown(html: str) -> str:
         return _MarkdownWriter(clean_text="&#" in html).run(root, cut)
     except Exception:
         return _fallback_markdown(html)
+
+
+def decode_link_urls(tokens: Iterable[Token]) -> None:
+    """Show link URLs decoded (:func:`~tui.body.urls.display_url`) in parsed Markdown.
+
+    The reader renders links as ``text (url)`` (Rich's Markdown without hyperlinks),
+    from the parsed ``href``, which markdown-it has percent-encoded and punycoded:
+    call this on ``Markdown(...).parsed`` before rendering. The Markdown text itself
+    (what ``newsdeck export`` writes) keeps the exact URLs.
+    """
+    for token in tokens:
+        if token.type == "link_open":
+            href = token.attrs.get("href")
+            if isinstance(href, str):
+                token.attrs["href"] = display_url(href)
+        if token.children:
+            decode_link_urls(token.children)
+            token.children = _drop_repeated_urls(token.children)
+
+
+def _drop_repeated_urls(children: list[Token]) -> list[Token]:
+    """A link whose text is its (decoded) URL shows as that text alone, not twice."""
+    out: list[Token] = []
+    k = 0
+    while k < len(children):
+        token = children[k]
+        if (
+            token.type == "link_open"
+            and k + 2 < len(children)
+            and children[k + 1].type == "text"
+            and children[k + 2].type == "link_close"
+            and children[k + 1].content.rstrip("/") == str(token.attrs.get("href", "")).rstrip("/")
+        ):
+            out.append(children[k + 1])
+            k += 3
+            continue
+        out.append(token)
+        k += 1
+    return out
 
 
 def _fallback_markdown(html: str) -> str:

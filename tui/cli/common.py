@@ -135,7 +135,9 @@ def filter_articles(articles: list[Article], query: str) -> list[Article]:
     except StateError as exc:
         usage_error(str(exc))
     with store:
-        return apply(parsed, articles, None, store.is_read, store.is_starred)
+        return apply(
+            parsed, articles, None, store.is_read, store.is_starred, is_started=store.is_started
+        )
 
 
 @dataclass(slots=True)

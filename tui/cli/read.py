@@ -93,9 +93,11 @@ def cmd_show(ns: argparse.Namespace) -> int:
     from rich.markdown import Markdown
 
     from tui.body.article_header import article_header
-    from tui.body.markdown import html_to_markdown
+    from tui.body.markdown import decode_link_urls, html_to_markdown
+    from tui.body.rich_wrap import install as install_line_breaking
     from tui.files.parser import parse
 
+    install_line_breaking()  # CJK text breaks by UAX #14 rules, as in the reader
     path: Path = ns.path
     if not path.is_file():
         error(f"{path}: no such file")
@@ -106,6 +108,7 @@ def cmd_show(ns: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     console = Console(width=ns.width, highlight=False, emoji=False, markup=False)
     body = Markdown(html_to_markdown(article.body or ""), hyperlinks=False)
+    decode_link_urls(body.parsed)  # links show their URLs as browsers do
     console.print(Group(article_header(article, details=True), body))
     return EXIT_OK
 

@@ -12,7 +12,8 @@ fuzzy text, ranked by :class:`~tui.search.fuzzy.FuzzyIndex`::
 ``author:V`` ``by:V``       the author contains V
 ``title:V``                 the title contains V (a plain substring, not fuzzy)
 ``url:V`` ``path:V``        the URL / the file path contains V
-``is:unread`` ``is:read``   reading state; ``is:starred`` ``is:unstarred``
+``is:unread`` ``is:read``   reading state; ``is:starred`` ``is:unstarred``;
+                            ``is:started`` begun (scrolled into) and not finished
 ``after:D`` ``since:D``     dated on or after the start of D
 ``before:D`` ``until:D``    dated before the start of D
 ``date:D`` ``on:D``         dated within D
@@ -94,9 +95,10 @@ FLAGS: dict[str, tuple[str, bool]] = {
     "starred": ("starred", True),
     "star": ("starred", True),
     "unstarred": ("starred", False),
+    "started": ("started", True),
 }
 _FIELD_HELP = "src, cat, tag, author, title, url, path, is, after, before, date"
-_FLAG_HELP = "unread, read, starred or unstarred"
+_FLAG_HELP = "unread, read, starred, unstarred or started"
 _DATE_HELP = "use 2022, 2022-01, 2022-01-31, today, yesterday, 12h, 7d or 2w"
 
 _FIELD_RE = re.compile(r"([A-Za-z]+):")
@@ -171,14 +173,19 @@ class Query:
         article: Article,
         is_read: ArticlePredicate | None = None,
         is_starred: ArticlePredicate | None = None,
+        *,
+        is_started: ArticlePredicate | None = None,
     ) -> bool:
         """Whether ``article`` passes every non-fuzzy part of the query.
 
-        ``is_read``/``is_starred`` answer ``is:`` filters (e.g. ``StateStore.is_read``);
-        without them every article counts as unread and unstarred.
+        ``is_read``/``is_starred``/``is_started`` answer ``is:`` filters (e.g.
+        ``StateStore.is_read``); without them every article counts as unread,
+        unstarred and not started.
         """
         for state, wanted in self.flags:
-            lookup = is_read if state == "read" else is_starred
+            lookup = (
+                is_read if state == "read" else is_starred if state == "starred" else is_started
+            )
             if (lookup(article) if lookup is not None else False) != wanted:
                 return False
         for rng in self.dates:
@@ -333,9 +340,7 @@ def parse(raw: str, *, now: datetime | None = None, tz: tzinfo | None = None) ->
         if canonical == "is":
             flag = FLAGS.get(value.lower())
             if flag is None:
-                errors.append(
-                    f'{prefix} "{value}" is unknown; use unread, read, starred or unstarred'
-                )
+                errors.append(f'{prefix} "{value}" is unknown; use {_FLAG_HELP}')
                 continue
             flags.append((flag[0], flag[1] != tok.negated))
         elif canonical in _DATE_FIELDS:
@@ -445,6 +450,7 @@ def apply_with_result(
     is_read: ArticlePredicate | None = None,
     is_starred: ArticlePredicate | None = None,
     *,
+    is_started: ArticlePredicate | None = None,
     ids: Sequence[int] | None = None,
     previous: FuzzyResult | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -461,7 +467,11 @@ def apply_with_result(
             return [articles[i] for i in result.ids], result
         kept = list(range(len(articles)))
     else:
-        kept = [k for k, a in enumerate(articles) if q.matches(a, is_read, is_starred)]
+        kept = [
+            k
+            for k, a in enumerate(articles)
+            if q.matches(a, is_read, is_starred, is_started=is_started)
+        ]
     if not q.text.strip():
         return [articles[k] for k in kept], None
     if index is None:
@@ -486,6 +496,7 @@ def apply(
     is_read: ArticlePredicate | None = None,
     is_starred: ArticlePredicate | None = None,
     *,
+    is_started: ArticlePredicate | None = None,
     ids: Sequence[int] | None = None,
     previous: FuzzyResult | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -496,6 +507,7 @@ def apply(
     survivors are ranked best first, ties in the given order. ``index`` is an index
     already holding the articles; ``ids[k]`` is the index id of ``articles[k]``
     (default: its position). Without an index a temporary one is built.
+    ``is_read``/``is_starred``/``is_started`` answer the ``is:`` filters.
     ``should_stop`` may raise :class:`~tui.search.fuzzy.SearchCancelled`.
     """
     return apply_with_result(
@@ -504,6 +516,7 @@ def apply(
         index,
         is_read,
         is_starred,
+        is_started=is_started,
         ids=ids,
         previous=previous,
         should_stop=should_stop,

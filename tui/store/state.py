@@ -1,4 +1,5 @@
-"""Reading state (read/starred), per-directory view settings and saved searches, in SQLite.
+"""Reading state (read/starred, where you stopped), per-directory view settings and saved
+searches, in SQLite.
 
 State is user data, so it is written durably: WAL journal, ``synchronous=FULL`` and
 one transaction per user action, so a crash or ``kill -9`` loses nothing already
@@ -13,6 +14,12 @@ by path, so moving or renaming a file keeps its state.
 The store keeps the read and starred keys in memory (the list asks per row, the
 browser for every article); :meth:`StateStore.refresh` reloads them cheaply when
 another process committed since (``PRAGMA data_version``).
+
+Reading positions (schema version 2, table ``positions``) say where the reader
+stopped in each article, as a fraction (see :meth:`StateStore.set_position` for
+what it measures and why), and whether the article was read to the end. A
+version-1 file gains the table the first time a writable store opens it; a
+read-only store (``newsdeck list``) reads a version-1 file as "no positions".
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from tui.paths import data_dir
 
 __all__ = [
     "ENV_USER",
+    "FINISHED_AT",
     "SavedSearch",
     "StateError",
     "StateStore",
@@ -43,7 +51,9 @@ __all__ = [
 ]
 
 ENV_USER = "NEWSDECK_USER"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: A position at or past this share of the article counts as read to the end.
+FINISHED_AT = 0.95
 BUSY_TIMEOUT_MS = 15_000
 
 _SCHEMA = """
@@ -64,6 +74,12 @@ CREATE TABLE IF NOT EXISTS saved_searches (
     name TEXT PRIMARY KEY,
     query TEXT NOT NULL,
     created REAL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS positions (
+    key TEXT PRIMARY KEY,
+    fraction REAL NOT NULL,
+    finished INTEGER NOT NULL DEFAULT 0,
+    updated REAL
 ) WITHOUT ROWID;
 """
 _SAFE_USER = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -131,6 +147,8 @@ class StateStore:
         self._lock = threading.RLock()
         self._read: set[str] = set()
         self._starred: set[str] = set()
+        #: identity -> (fraction, finished) of every saved reading position.
+        self._positions: dict[str, tuple[float, bool]] = {}
         self._version: int | None = None
         self._conn: sqlite3.Connection | None = None
         memory = path == ":memory:"
@@ -249,7 +267,7 @@ class StateStore:
     def _reload(self) -> None:
         conn = self._conn
         if conn is None:
-            self._read, self._starred = set(), set()
+            self._read, self._starred, self._positions = set(), set(), {}
             return
         with self._lock:
             self._version = conn.execute("PRAGMA data_version").fetchone()[0]
@@ -262,6 +280,7 @@ class StateStore:
                 if s:
                     starred.add(key)
             self._read, self._starred = read, starred
+            self._positions = self._load_positions(conn)
 
     def refresh(self) -> bool:
         """Pick up commits of other processes; True when something changed."""
@@ -406,3 +425,63 @@ class StateStore:
         with self._lock, self._write() as conn:
             cur = conn.execute("DELETE FROM saved_searches WHERE name = ?", (name,))
             return cur.rowcount > 0
+
+    # ----------------------------------------------------------------- reading positions
+
+    @staticmethod
+    def _load_positions(conn: sqlite3.Connection) -> dict[str, tuple[float, bool]]:
+        try:
+            rows = conn.execute("SELECT key, fraction, finished FROM positions").fetchall()
+        except sqlite3.OperationalError:  # a version-1 file opened read-only: none yet
+            return {}
+        return {key: (float(fraction), bool(finished)) for key, fraction, finished in rows}
+
+    def position(self, article: Article) -> float | None:
+        """Where reading stopped (0.0-1.0, see :meth:`set_position`); None when never saved."""
+        saved = self._positions.get(identity(article))
+        return None if saved is None else saved[0]
+
+    def is_finished(self, article: Article) -> bool:
+        """Whether the article was read to the end (or to :data:`FINISHED_AT`); no I/O."""
+        saved = self._positions.get(identity(article))
+        return saved is not None and saved[1]
+
+    def is_started(self, article: Article) -> bool:
+        """Begun and not finished (``is:started``): a saved position past the top; no I/O."""
+        saved = self._positions.get(identity(article))
+        return saved is not None and saved[0] > 0.0 and not saved[1]
+
+    def set_position(self, article: Article, fraction: float, *, finished: bool = False) -> bool:
+        """Save where reading stopped in ``article``; False when nothing changed (no write).
+
+        ``fraction`` is the share of the article's text above the first line shown
+        (the reader counts letters and digits, so the figure does not depend on the
+        width the article was wrapped at, and reopening at another width lands on
+        about the same sentence). It is clamped to 0.0-1.0. ``finished`` (or a
+        fraction of at least :data:`FINISHED_AT`) marks the article read to the end;
+        that mark stays when the reader scrolls back up, and is merged inside the
+        transaction, so another process's ``finished`` is never lost.
+        """
+        if fraction != fraction:  # NaN
+            fraction = 0.0
+        fraction = min(1.0, max(0.0, float(fraction)))
+        finished = finished or fraction >= FINISHED_AT
+        key = identity(article)
+        with self._lock:
+            old = self._positions.get(key)
+            if old is None and fraction == 0.0 and not finished:
+                return False  # the top of an article never read: nothing to remember
+            if old is not None and abs(old[0] - fraction) < 1e-6 and (old[1] or not finished):
+                return False
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO positions (key, fraction, finished, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET fraction = excluded.fraction, "
+                    "finished = max(finished, excluded.finished), updated = excluded.updated",
+                    (key, fraction, int(finished), time.time()),
+                )
+                row = conn.execute(
+                    "SELECT fraction, finished FROM positions WHERE key = ?", (key,)
+                ).fetchone()
+            self._positions[key] = (float(row[0]), bool(row[1]))
+        return True

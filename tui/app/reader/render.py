@@ -22,7 +22,11 @@ from textual.strip import Strip
 
 from tui.body.article_header import article_header
 from tui.body.caps import Source
+from tui.body.markdown import decode_link_urls
+from tui.body.rich_wrap import install as install_line_breaking
 from tui.model import Article
+
+install_line_breaking()  # Rich wraps CJK text by UAX #14 (tui.body.linebreak), not at spaces
 
 #: Rich styles for Markdown elements that read well on both our themes (the
 #: defaults put code on black, which is harsh on a light background).
@@ -76,7 +80,9 @@ def render_header(console: Console, article: Article) -> list[Strip]:
 
 def render_markdown(console: Console, markdown: str) -> list[Strip]:
     """One Markdown chunk as lines, without the empty lines Rich leaves at its end."""
-    lines = console.render_lines(Markdown(markdown, hyperlinks=False), console.options, pad=False)
+    parsed = Markdown(markdown, hyperlinks=False)
+    decode_link_urls(parsed.parsed)  # links show their URLs as browsers do
+    lines = console.render_lines(parsed, console.options, pad=False)
     strips = [Strip(line) for line in lines]
     while strips and not strips[-1].text:
         strips.pop()

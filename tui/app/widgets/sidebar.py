@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.body.dates import format_date
+from tui.body.urls import display_url
 from tui.model import Article
 
 # Han, kana, Hangul and CJK punctuation: read by the character, not the word.
@@ -157,8 +158,9 @@ class Sidebar(VerticalScroll):
             )
         field("Categories", ", ".join(article.categories))
         field("Tags", ", ".join(article.tags))
-        field("URL", article.url)
-        field("Image", article.image)
+        # Decoded as browsers show it; `o`/`y` use the exact URL.
+        field("URL", display_url(article.url) if article.url else None)
+        field("Image", display_url(article.image) if article.image else None)
         field("Format", article.format)
         field("File", str(article.path), human_size(article.size))
         if self.stats is not None:
