@@ -6,7 +6,12 @@ and no ``COLORTERM`` (what a plain ``ssh -t`` session looks like) and counts wha
 comes out of the pty master:
 
 - ``startup_bytes``: the first full paint, until the output goes quiet;
-- ``cursor_move_bytes``: one ``j`` in the article list (median of several);
+- ``cursor_move_bytes``: one ``j`` in the article list (median of several),
+  counted until the output rests, so it includes the reader's preview of the
+  newly highlighted article (drawn once the cursor rests, ~0.15 s);
+- ``held_move_bytes``: per key, ``j`` held down (:data:`HELD_KEYS` presses
+  :data:`HELD_INTERVAL_S` apart, like a keyboard's auto-repeat) and everything
+  written until the output rests: the list's moves plus the one preview at the end;
 - ``filter_key_bytes``: one letter typed into the filter box (median of several),
   counted before the input cursor's next blink;
 - ``blink_bytes``: one cursor blink of the focused filter box (periodic output
@@ -23,7 +28,8 @@ Textual 8.2.8 does not diff against what the terminal shows: a refreshed region
 is re-sent whole, as one span per line from its left to its right edge
 (segment-aligned), whatever changed. So bytes follow refresh regions.
 
-Usage: ``python bench/pty_bench.py [DIR]`` (default: the bundled samples).
+Usage: ``python bench/pty_bench.py [DIR] [--size WxH]`` (default: the bundled
+samples at 120x36).
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ from pathlib import Path
 
 WIDTH, HEIGHT = 120, 36
 REPEATS = 5
+#: A held key: this many presses, this far apart (auto-repeat is ~25-40 per second).
+HELD_KEYS = 20
+HELD_INTERVAL_S = 0.033
 #: The filter box's cursor blinks every 0.5 s after a key; count what comes before that.
 BLINK_WINDOW_S = 0.45
 _CUP = re.compile(rb"\x1b\[(\d+);(\d+)H")
@@ -245,6 +254,15 @@ def run(root: Path | str) -> dict[str, object]:
         results["cursor_move_repeat_bytes"] = statistics.median(m[1] for m in moves)
         results["cursor_move_regions"] = _mean_regions(move_regions)
 
+        held = 0
+        for _ in range(HELD_KEYS):
+            held += app.press(b"j", HELD_INTERVAL_S)[0]
+        held += app.read(3.0, until_quiet=0.4)[0]
+        results["held_move_bytes"] = round(held / HELD_KEYS, 1)
+        results["held_move_regions"] = {
+            name: round(n / HELD_KEYS, 1) for name, n in app.screen.take_regions().most_common()
+        }
+
         app.press(b"/", 2.0, until_quiet=0.6)
         app.read(1.2)  # let a blink or two pass, so what follows starts on a fresh cycle
         keys, key_regions = [], []
@@ -268,8 +286,14 @@ def run(root: Path | str) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
-    root = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "sample_seeds"
-    print(json.dumps(run(root), indent=2))
+    global WIDTH, HEIGHT
+    args = list(argv)
+    if "--size" in args:
+        at = args.index("--size")
+        WIDTH, HEIGHT = (int(n) for n in args[at + 1].lower().split("x"))
+        del args[at : at + 2]
+    root = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "sample_seeds"
+    print(json.dumps({"size": f"{WIDTH}x{HEIGHT}", **run(root)}, indent=2))
     return 0
 
 

@@ -21,6 +21,7 @@ from tests.app.test_app import NEWEST_FIRST, main, settle, titles, write_seeds
 from tui.app.app import NewsdeckApp
 from tui.library import Library
 from tui.model import Article
+from tui.store.config import Config
 from tui.store.index import db_path
 
 
@@ -82,7 +83,8 @@ async def test_reopen_paints_from_the_index_without_reading_files(
 
     calls = _count_parses(monkeypatch)
     (seeds / "new.md").write_text(_article("Fresh arrival", "<p>new</p>"), encoding="utf-8")
-    app = NewsdeckApp(seeds)
+    # No preview: it would read the highlighted file to show it, which is not the load.
+    app = NewsdeckApp(seeds, config=Config(preview=False))
     async with app.run_test(size=(120, 36)) as pilot:
         await settled(pilot)
         assert titles(app) == ["Fresh arrival", *NEWEST_FIRST]
@@ -155,7 +157,7 @@ async def test_fulltext_lists_snippets(seeds: Path, query: str, expected: str) -
         assert snippet_words in row
         # Opening it (which marks it read and redraws the list) keeps the snippets.
         main(app).article_list.move_cursor(shown.index(expected))
-        await pilot.press("enter", "enter")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         assert main(app).reader.article is not None
         assert main(app).reader.article.title == expected
@@ -172,7 +174,7 @@ async def test_opening_a_fulltext_result_scrolls_to_the_match(seeds: Path) -> No
         await pilot.press("slash", *"?zeppelin")
         await settle(pilot)
         assert titles(app) == ["A long story"]
-        await pilot.press("enter", "enter")  # leave the filter, open
+        await pilot.press("tab", "enter")  # leave the filter, open
         await settle(pilot)
         view = main(app).reader.view
 

@@ -30,6 +30,7 @@ from tui.body.caps import Source
 from tui.body.markdown import html_to_markdown
 from tui.files.parser import load_body, parse
 from tui.model import Article
+from tui.store.config import Config
 
 
 def _front(title: str) -> str:
@@ -363,7 +364,7 @@ async def test_list_moves_while_big_article_renders(
 ) -> None:
     monkeypatch.setenv("TZ", "UTC")
     root = write_seeds(tmp_path / "seeds")
-    app = NewsdeckApp(root)
+    app = NewsdeckApp(root, config=Config(preview=False))  # k, k would preview others
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = app.main_screen

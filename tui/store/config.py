@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 DEFAULT_THEME = "newsdeck-dark"
+#: The reader's text column, in cells (0: as wide as the pane).
+DEFAULT_READING_WIDTH = 80
 
 DEFAULT_CONFIG_TEXT = f"""\
 # newsdeck settings. Delete this file to get the defaults (and these comments) back.
@@ -50,6 +52,14 @@ mark_read_on_open = true
 # Let Latin letters in the filter also match Chinese titles by their pinyin.
 pinyin = true
 
+# The widest the reader's text column gets, in terminal cells: lines of about 80
+# read comfortably, and the column is centred in a wider pane. 0 = the whole pane.
+reading_width = {DEFAULT_READING_WIDTH}
+
+# With no article open, the reader previews the article under the list's cursor
+# (once the cursor rests). A preview never marks the article read.
+preview = true
+
 # Key remaps: binding id = keys, comma-separated, in Textual's key names
 # ("j", "down", "ctrl+d", "question_mark"). The ids are listed in the help screen (?).
 [keys]
@@ -57,7 +67,15 @@ pinyin = true
 # "list.up" = "k,up"
 """
 
-_KNOWN = ("theme", "default_sort", "mark_read_on_open", "pinyin", "keys")
+_KNOWN = (
+    "theme",
+    "default_sort",
+    "mark_read_on_open",
+    "pinyin",
+    "reading_width",
+    "preview",
+    "keys",
+)
 _BINDING_ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
 _KEY = re.compile(r"[^\s,]+")
 
@@ -70,6 +88,10 @@ class Config:
     default_sort: str = DEFAULT_SORT
     mark_read_on_open: bool = True
     pinyin: bool = True
+    #: The reader's text column in cells (0: the whole pane).
+    reading_width: int = DEFAULT_READING_WIDTH
+    #: Preview the list's highlighted article in the reader while none is open.
+    preview: bool = True
     #: binding id -> comma-separated keys: the mapping ``App.set_keymap`` takes.
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The file these came from (None when none could be read).
@@ -153,19 +175,31 @@ def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
                 f"default_sort {value!r} is not one of {', '.join(SORTS)}; using {DEFAULT_SORT!r}"
             )
     flags = {}
-    for name in ("mark_read_on_open", "pinyin"):
+    for name in ("mark_read_on_open", "pinyin", "preview"):
         flags[name] = True
         if name in data:
             if isinstance(data[name], bool):
                 flags[name] = data[name]
             else:
                 warnings.append(f"{name} must be true or false, not {data[name]!r}; using true")
+    reading_width = DEFAULT_READING_WIDTH
+    if "reading_width" in data:
+        value = data["reading_width"]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            reading_width = value
+        else:
+            warnings.append(
+                f"reading_width must be a whole number of cells, 0 or more, not {value!r};"
+                f" using {DEFAULT_READING_WIDTH}"
+            )
     keys = _keys(data.get("keys", {}), warnings)
     return Config(
         theme=theme,
         default_sort=default_sort,
         mark_read_on_open=flags["mark_read_on_open"],
         pinyin=flags["pinyin"],
+        reading_width=reading_width,
+        preview=flags["preview"],
         keys=MappingProxyType(keys),
         path=path,
     )

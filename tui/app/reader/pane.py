@@ -42,6 +42,7 @@ from tui.app.reader.render import (
     message_lines,
     render_article,
 )
+from tui.app.reader.resume import ResumeTracker
 from tui.app.reader.view import ArticleView
 from tui.body.caps import HEAD_MIN_CHARS, Source, prepare
 from tui.files.parser import load_body
@@ -116,9 +117,16 @@ class Reader(Vertical):
         self.loading_article = False
         self.rendering_article = False
         self.empty_message = "Select an article and press Enter to read it."
+        #: The text column's cap in cells (0: the whole pane); the view centres it.
+        self.reading_width = 0
+        #: The article shown is only a preview of the list's cursor (not opened).
+        self.previewing = False
         #: (path, mtime) of articles the user asked to see whole (ctrl+o).
         self._whole: set[tuple[str, float]] = set()
         self._bindings_truncated = False
+        #: Where the user stopped in the opened article: restored, measured, saved.
+        self.resume = ResumeTracker(self)
+        self._resume_watching = False
 
     def compose(self) -> ComposeResult:
         yield ArticleView(id="article-view")
@@ -137,7 +145,10 @@ class Reader(Vertical):
             self.view.set_rendered(message_lines(self.empty_message, self._width()))
 
     def _width(self) -> int:
-        return max(MIN_WIDTH, self.view.content_width)
+        width = self.view.content_width
+        if self.reading_width > 0:
+            width = min(width, self.reading_width)
+        return max(MIN_WIDTH, width)
 
     def _head_chars(self, width: int) -> int:
         """Markdown characters for about one screenful (CJK fills it with half)."""
@@ -184,9 +195,23 @@ class Reader(Vertical):
         self.notify("Rendering the whole article…", title="Whole article", timeout=3)
         self._start(article, self._width(), progressive=False, position="line")
 
-    def open(self, article: Article) -> None:
+    def preview(self, article: Article) -> None:
+        """Show ``article`` as a preview of the list's cursor (the screen debounces).
+
+        Like :meth:`open`, without the "Loading…" placeholder: the last preview
+        stays until the new one's first screen is ready, so a preview costs one
+        repaint of the pane on the wire.
+        """
+        self.open(article, preview=True)
+
+    def open(self, article: Article, *, preview: bool = False) -> None:
         """Show ``article``: from the cache at once, else the header, then its first
         screen, then the whole, as the worker renders them."""
+        self._resume_open(article, preview)
+        was_previewed = self.previewing and self.article is article
+        self.previewing = preview
+        if was_previewed and not preview and (self.loading_article or self.rendering_article):
+            return  # opening the preview being rendered: let that render go on
         self._token += 1
         self.article = article
         self._started = time.perf_counter()
@@ -202,7 +227,8 @@ class Reader(Vertical):
             return
         self.loading_article = self.rendering_article = True
         self.last_open_seconds = self.last_full_seconds = None
-        self.view.set_rendered(render_article(article, None, width))
+        if not preview:
+            self.view.set_rendered(render_article(article, None, width))
         self._sync_bindings()
         self._start(article, width, progressive=True, position="top")
 
@@ -210,7 +236,9 @@ class Reader(Vertical):
         """Forget the article (the directory changed or it vanished)."""
         self._token += 1
         self.workers.cancel_group(self, "reader")
+        self.resume.close()
         self.article = None
+        self.previewing = False
         self.loading_article = self.rendering_article = False
         self._show_empty()
         self._sync_bindings()
@@ -316,6 +344,7 @@ class Reader(Vertical):
         if find_bar.has_class("-visible") and find_bar.input.value:
             total = view.find(find_bar.input.value, scroll=position == "top", prefer=current)
             find_bar.set_count(view.match_index + 1, total)
+        self.resume.swapped()
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-render at the new width, once the resizing settles."""
@@ -394,6 +423,10 @@ class Reader(Vertical):
             bar.input.value = term
         total = self.view.find(term, prefer=self.view.current_match)
         bar.set_count(self.view.match_index + 1, total)
+        # The box just shown takes a line from the view once laid out: a match
+        # on the view's last line (an article already rendered by its preview)
+        # would end up hidden under it, so check again after that layout.
+        self.call_after_refresh(self.view.show_current_match)
         return total
 
     @on(Loaded)
@@ -404,3 +437,22 @@ class Reader(Vertical):
             self._find_pending = None
             if event.article is self.article:
                 self._show_find(pending[1])
+
+    # -- resume where you stopped (:mod:`.resume`) ----------------------------------
+
+    def _resume_open(self, article: Article, preview: bool) -> None:
+        """Save the last opened article's position; track ``article`` unless it is a preview."""
+        if not self._resume_watching:
+            self._resume_watching = True
+            self.watch(self.view, "scroll_y", self._resume_scrolled, init=False)
+        if preview:
+            self.resume.close()
+        else:
+            self.resume.opened(article)
+
+    def _resume_scrolled(self) -> None:
+        self.resume.scrolled()
+
+    def on_unmount(self) -> None:
+        """Save the opened article's position (the app is quitting)."""
+        self.resume.close()

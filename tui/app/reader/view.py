@@ -3,6 +3,11 @@
 Why its own widget: lines come pre-rendered from a worker (:mod:`.render`), so
 painting a line is a crop and a memo lookup, never a render; and find marks
 are painted over the lines at paint time, so searching never re-renders.
+
+Lines rendered narrower than the view (the reader caps its text column at
+``reading_width``) are centred: each painted line gets a blank left margin
+(:meth:`ArticleView.margin`). Find matches are in rendered-line cells and are
+painted onto the line before the margin is added, so they stay in place.
 """
 
 from __future__ import annotations
@@ -128,8 +133,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def content_width(self) -> int:
-        """The width lines should be rendered at."""
+        """The widest lines can be rendered (the reader may cap it)."""
         return self.scrollable_content_region.width
+
+    @property
+    def margin(self) -> int:
+        """Blank cells left of the text: centres lines rendered narrower than the view."""
+        return max(0, (self.scrollable_content_region.width - self._rendered.width) // 2)
 
     def _set_matches(self, matches: list[tuple[int, int, int]]) -> None:
         self._painted.clear()
@@ -189,6 +199,11 @@ class ArticleView(ScrollView, can_focus=True):
                 return index
         return 0
 
+    def show_current_match(self) -> None:
+        """Scroll the current find match into view if it is not (after a resize, say)."""
+        if 0 <= self.match_index < len(self.matches):
+            self._scroll_to_match()
+
     def _scroll_to_match(self) -> None:
         line = self.matches[self.match_index][0]
         top, height = int(self.scroll_y), self.scrollable_content_region.height
@@ -211,7 +226,11 @@ class ArticleView(ScrollView, can_focus=True):
             numbers = self._matches_by_line.get(index)
             if numbers:
                 strip = self._highlight(strip, numbers)
-            painted = strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+            margin = self.margin
+            painted = strip.crop_extend(scroll_x, scroll_x + width - margin, base)
+            if margin:
+                painted = Strip.join([Strip.blank(margin, base), painted])
+            painted = painted.apply_style(base)
             if len(self._painted) > 4 * PAINTED_LINES:
                 self._painted.clear()
             self._painted[key] = painted

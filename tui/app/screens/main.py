@@ -17,13 +17,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.events import Paste, Resize
+from textual.events import DescendantFocus, Paste, Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from tui.app.messages import LibraryChanged, Notice, ViewMarks
 from tui.app.reader import Reader
+from tui.app.reader.resume import ReadingProgress
 from tui.app.screens.dialogs import ConfirmScreen, NameScreen
+from tui.app.screens.layout import PaneWidths, plan_panes
 from tui.app.services.loader import Loader
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.browser import Browser
@@ -36,28 +39,26 @@ from tui.model import Article
 from tui.store.config import Config
 from tui.store.state import StateStore
 
-#: The sidebar shows by default from this width on; below it `s` toggles it.
-SIDEBAR_MIN_WIDTH = 120
-#: Below this width the list and the reader take turns at the full width.
-SPLIT_MIN_WIDTH = 100
-#: The empty reading pane: short lines, so it reads well in a 40-column pane
-#: (one long sentence wrapped with a lone "it." at 120 columns).
+#: The empty reading pane (no article open, and nothing to preview): short
+#: lines, so it reads well in a narrow pane.
 EMPTY_READER = (
     "No article open.\n\nEnter reads the highlighted one.\n/ filters the list, ? lists keys."
 )
+#: Seconds the list's cursor must rest before the reader previews its article:
+#: holding `j` sends only the list's moves, the preview follows once it stops.
+PREVIEW_DELAY = 0.15
 #: How often marks made by another newsdeck (same user, same state file) are picked up.
 STATE_REFRESH_SECONDS = 2.0
 
 
 class MainScreen(Screen[None]):
-    """List + filter on the left, reader in the middle, sidebar on the right."""
+    """List + filter on the left, reader in the middle, sidebar on the right.
 
-    # Textual declares this an instance attribute, so it cannot be a ClassVar here.
-    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
-        (0, "-narrow"),
-        (SPLIT_MIN_WIDTH, "-medium"),
-        (SIDEBAR_MIN_WIDTH, "-wide"),
-    ]
+    The panes' widths come from :func:`~tui.app.screens.layout.plan_panes`
+    (see :meth:`_apply_layout`); classes: ``-turns`` (the list and the reader
+    take turns), ``-reading`` (an article was opened), ``-sidebar``.
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the App runs it in order with the keys queued behind it, so
         # "/nato" arriving in one burst (SSH, tmux send-keys) types "nato" into
@@ -92,7 +93,15 @@ class MainScreen(Screen[None]):
         self.library = Library(root, pinyin=self.config.pinyin)
         self.scanning = False
         self.files_seen = 0
+        #: The user's `s` choice (None: the default for the width); while the
+        #: browser is open, `s` sets ``_sidebar_with_browser`` instead.
         self._sidebar_choice: bool | None = None
+        self._sidebar_with_browser: bool | None = None
+        #: The widths last applied (None before the first layout).
+        self.panes: PaneWidths | None = None
+        self._preview_timer: Timer | None = None
+        #: How far the open article is read, for the header (``42%``; empty when none).
+        self._progress = ""
         #: Index, reconcile worker and watcher; None until mounted on a directory.
         self.loader: Loader | None = None
 
@@ -109,6 +118,7 @@ class MainScreen(Screen[None]):
             )
             reader = Reader(id="reader")
             reader.empty_message = EMPTY_READER
+            reader.reading_width = self.config.reading_width
             yield reader
             yield Sidebar(id="sidebar")
         yield Footer(compact=True)
@@ -146,6 +156,7 @@ class MainScreen(Screen[None]):
         """Show the state, restore the directory's filter, start loading and polling."""
         self.article_list.focus()
         self.article_list.set_marks(ViewMarks())
+        self._apply_layout()
         self.list_pane.restore_filter()
         self.set_interval(STATE_REFRESH_SECONDS, self.poll_state)
         if not self.root.is_dir():
@@ -194,6 +205,13 @@ class MainScreen(Screen[None]):
         event.stop()
         self._show_sidebar(self.article_list.article)
         self._update_header()
+        self._schedule_preview()
+
+    @on(ReadingProgress)
+    def _reading_progress(self, event: ReadingProgress) -> None:
+        event.stop()
+        self._progress = event.label
+        self._update_header()
 
     @on(ListPane.Counted)
     def _marks_counted(self, event: ListPane.Counted) -> None:
@@ -204,6 +222,7 @@ class MainScreen(Screen[None]):
     def _cursor_moved(self, event: ArticleList.CursorMoved) -> None:
         event.stop()
         self._show_sidebar(event.article)
+        self._schedule_preview()
 
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
@@ -219,12 +238,13 @@ class MainScreen(Screen[None]):
         """Show ``article`` in the reader and give the reader the focus."""
         if article is None:
             return
+        self._stop_preview()
         self._show_sidebar(article)
         self.reader.open(article)
         term = self.list_pane.fulltext_term(article)
         if term:
             self.reader.find_on_open(term)
-        self.add_class("-reading")
+        self._set_reading(True)
         self.reader.view.focus()
         if self.config.mark_read_on_open and not self.store.is_read(article):
             self.list_pane.change_marks(lambda: self.store.set_read([article]), [article])
@@ -232,12 +252,90 @@ class MainScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self._apply_sidebar()
+        self._apply_layout()
 
-    def _apply_sidebar(self) -> None:
-        wide = self.size.width >= SIDEBAR_MIN_WIDTH
-        visible = wide if self._sidebar_choice is None else self._sidebar_choice
-        self.set_class(visible, "-sidebar")
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Going to the list (a click, Tab) is going back: the reader previews again."""
+        if self.list_pane in event.widget.ancestors_with_self:
+            self._set_reading(False)
+
+    def _set_reading(self, reading: bool) -> None:
+        """``-reading``: an article was opened (when the panes take turns, the reader shows)."""
+        if reading != self.has_class("-reading"):
+            self.set_class(reading, "-reading")
+            self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        """Size and show the panes as :func:`plan_panes` says (only what changed)."""
+        width = self.size.width or self.app.size.width
+        plan = plan_panes(
+            width,
+            reading_width=self.config.reading_width,
+            browser=self.browser.display,
+            sidebar=self._sidebar_choice,
+            sidebar_with_browser=self._sidebar_with_browser,
+            reading=self.has_class("-reading"),
+        )
+        if plan == self.panes:
+            return
+        before = self.panes
+        self.panes = plan
+        self.set_class(plan.turns, "-turns")
+        self.set_class(plan.sidebar > 0, "-sidebar")
+        for widget, cells in (
+            (self.browser, plan.browser),
+            (self.list_pane, plan.list),
+            (self.reader, plan.reader),
+            (self.sidebar, plan.sidebar),
+        ):
+            if cells:
+                widget.styles.width = cells
+            if widget is not self.browser:
+                widget.display = cells > 0
+        # The focus never stays in a pane that went away (a resize into taking turns).
+        focused = self.focused
+        if focused is not None:
+            if not plan.list and self.list_pane in focused.ancestors_with_self:
+                self.set_focus(self.reader.view)
+            elif not plan.reader and self.reader in focused.ancestors_with_self:
+                self.set_focus(self.article_list)
+        if plan.reader and (before is None or not before.reader):
+            self._schedule_preview()
+
+    # -- preview -------------------------------------------------------------------
+
+    def _previewing(self) -> bool:
+        """Whether the reader follows the list's cursor: on, shown, no article opened."""
+        return (
+            self.config.preview
+            and not self.has_class("-reading")
+            and self.panes is not None
+            and self.panes.reader > 0
+        )
+
+    def _schedule_preview(self) -> None:
+        """Preview the highlighted article once the cursor rests (each move restarts the wait)."""
+        self._stop_preview()
+        if self._previewing():
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, self._preview_now)
+
+    def _stop_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+
+    def _preview_now(self) -> None:
+        """Show the highlighted article in the reader: no focus change, never marked read."""
+        self._preview_timer = None
+        if not self._previewing():
+            return
+        article = self.article_list.article
+        reader = self.reader
+        if article is None:
+            if reader.article is not None:
+                reader.clear()
+        elif article is not reader.article:
+            reader.preview(article)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -254,7 +352,7 @@ class MainScreen(Screen[None]):
         keys already queued behind `/` are forwarded to the filter. In a text
         box `/` is a letter: see :meth:`check_action`.
         """
-        self.remove_class("-reading")
+        self._set_reading(False)
         self.set_focus(self.filter_bar)
 
     def on_paste(self, event: Paste) -> None:
@@ -265,7 +363,7 @@ class MainScreen(Screen[None]):
         text = pasted_query(event.text)
         if not text:
             return
-        self.remove_class("-reading")
+        self._set_reading(False)
         self.set_focus(self.filter_bar)
         self.list_pane.set_filter(text)
 
@@ -299,16 +397,23 @@ class MainScreen(Screen[None]):
             self.notify(url, title="Copied URL", markup=False)
 
     def action_toggle_sidebar(self) -> None:
-        """`s`: show or hide the metadata sidebar."""
-        self._sidebar_choice = not self.has_class("-sidebar")
-        self._apply_sidebar()
+        """`s`: show or hide the metadata sidebar (remembered over the width's default).
+
+        While the source browser is open the choice lasts until it closes.
+        """
+        visible = not self.sidebar.display
+        if self.browser.display:
+            self._sidebar_with_browser = visible
+        else:
+            self._sidebar_choice = visible
+        self._apply_layout()
 
     def action_find_in_article(self) -> None:
         """Open the find box of the reader (when an article is open)."""
         if self.reader.article is None:
             self.notify("Open an article first (Enter).", severity="warning")
             return
-        self.add_class("-reading")
+        self._set_reading(True)
         self.reader.action_find()
 
     def action_problems(self) -> None:
@@ -340,7 +445,7 @@ class MainScreen(Screen[None]):
         return True
 
     def _can_go_back(self) -> bool:
-        list_hidden = self.has_class("-narrow") and self.has_class("-reading")
+        list_hidden = self.has_class("-turns") and self.has_class("-reading")
         return bool(
             self.reader.has_focus_within
             or list_hidden
@@ -355,15 +460,15 @@ class MainScreen(Screen[None]):
         widths that class stays on while the list has focus, and Esc there
         should clear the filter rather than do nothing visible.
         """
-        list_hidden = self.has_class("-narrow") and self.has_class("-reading")
+        list_hidden = self.has_class("-turns") and self.has_class("-reading")
         if self.reader.has_focus_within or list_hidden:
-            self.remove_class("-reading")
+            self._set_reading(False)
             self.set_focus(self.article_list)
         elif self.filter_bar.value:
             self.filter_bar.value = ""
             self.set_focus(self.article_list)
         else:
-            self.remove_class("-reading")
+            self._set_reading(False)
             self.set_focus(self.article_list)
 
     def _update_header(self) -> None:
@@ -380,6 +485,7 @@ class MainScreen(Screen[None]):
             query=pane.query_text,
             unread=marks.unread if marks is not None else 0,
             sort=pane.sort,
+            progress=self._progress,
         )
 
     # -- reading state -------------------------------------------------------------------
@@ -450,12 +556,15 @@ class MainScreen(Screen[None]):
             browser.focus_list()
             return
         browser.display = not browser.display
+        self._sidebar_with_browser = None
         if browser.display:
-            self.remove_class("-reading")
+            self._set_reading(False)
+            self._apply_layout()
             browser.refill()
             # Focus once it is laid out: a widget still hidden cannot take focus.
             self.call_after_refresh(browser.focus_list)
         else:
+            self._apply_layout()
             self.set_focus(self.article_list)
 
     @on(Browser.Chosen)

@@ -29,11 +29,13 @@ class HeaderLine(Static):
         query: str,
         unread: int | None = None,
         sort: str | None = None,
+        progress: str = "",
     ) -> None:
         """Redraw from plain values (the path is data: Text, never markup).
 
         ``unread`` counts the unread articles among those shown; ``sort`` is a
-        :data:`~tui.search.sort.SORTS` value shown as ``date ↓``.
+        :data:`~tui.search.sort.SORTS` value shown as ``date ↓``; ``progress`` is
+        how far the open article has been read (``42%``), empty when none is open.
         """
         text = Text()
         noun = "article" if total == 1 else "articles"
@@ -45,6 +47,8 @@ class HeaderLine(Static):
             text.append(f"  {unread:,} unread", style="bold" if unread else "dim")
         if sort is not None:
             text.append(f"  {sort_order.sort_label(sort)}", style="italic")
+        if progress:
+            text.append(f"  reading {progress}", style="bold")
         text.append("  ")
         text.append(str(root), style="dim")
         if scanning:
