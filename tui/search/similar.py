@@ -50,6 +50,7 @@ __all__ = [
     "dup_keys",
     "dup_shingles",
     "fold_compact",
+    "grams_agree",
     "pack_keys",
     "related_score",
     "same_text",
@@ -58,7 +59,9 @@ __all__ = [
     "story_title",
     "term_key",
     "terms_of",
+    "title_grams",
     "title_keys",
+    "titles_agree",
     "unpack_keys",
 ]
 
@@ -243,9 +246,10 @@ def same_text(a: Features, b: Features) -> bool:
     """Whether two articles are copies of one text (the exact check after LSH).
 
     Copies share most of their lead: :data:`SAME_LEAD` of the smaller one's shingles
-    (a truncated copy, an added byline or a changed title keep that). A changed title
-    is only accepted when the leads agree almost entirely over a good length, so two
-    reports built from one template (the daily market close) are not folded.
+    (a truncated copy or an added byline keep that), their titles agree
+    (:func:`titles_agree`: boilerplate and script aside) and the shorter lead's numbers
+    are all in the longer one, so two reports built from one template (the daily
+    market close, another day's rate) are not folded.
     """
     if a.size < MIN_DUP_CHARS or b.size < MIN_DUP_CHARS:
         return False
@@ -259,11 +263,26 @@ def same_text(a: Features, b: Features) -> bool:
     lead_share = len(la & lb) / max(1, min(len(la), len(lb)))
     if lead_share < SAME_LEAD:
         return False
-    ta, tb = set(_grams(a.title)), set(_grams(b.title))
-    title_share = len(ta & tb) / max(1, min(len(ta), len(tb)))
-    if title_share >= 0.5:
-        return _numbers_agree(a.lead, b.lead)
-    return lead_share >= 0.95 and min(len(a.lead), len(b.lead)) >= 120
+    return titles_agree(a.title, b.title) and _numbers_agree(a.lead, b.lead)
+
+
+def titles_agree(a: str, b: str) -> bool:
+    """Whether two folded story titles share half the 3-grams of the shorter one.
+
+    A copy keeps its title, give or take a prefix, a suffix or the script; two texts
+    that only share a templated or boilerplate lead have different titles.
+    """
+    return grams_agree(title_grams(a), title_grams(b))
+
+
+def title_grams(title: str) -> frozenset[str]:
+    """The 3-grams :func:`titles_agree` compares (keep them when comparing one title often)."""
+    return frozenset(_grams(fold_compact(title)))
+
+
+def grams_agree(ta: frozenset[str], tb: frozenset[str]) -> bool:
+    """:func:`titles_agree` on :func:`title_grams`."""
+    return len(ta & tb) / max(1, min(len(ta), len(tb))) >= 0.5
 
 
 def _numbers_agree(a: str, b: str) -> bool:

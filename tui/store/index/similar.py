@@ -43,7 +43,7 @@ COMMON_TERM = 300
 #: At most this many candidates are scored.
 CANDIDATES = 200
 #: A bucket shared by more articles than this is boilerplate: not a copy signal.
-BUCKET_CAP = 64
+BUCKET_CAP = 16
 #: Characters of stored text a duplicate check reads (the lead is within them).
 _CHECK_CHARS = sim.LEAD_CHARS * 4
 _UNDATED = -1
@@ -115,6 +115,7 @@ def _link(c: sqlite3.Connection, items: Sequence[Item]) -> None:
 
     checked: set[tuple[int, int]] = set()
     pairs: list[tuple[int, int]] = []
+    grams: dict[int, frozenset[str]] = {}  # the same candidates come up again and again
     for i, _, _, _, s in items:
         found: set[int] = set()
         for key in s.keys:
@@ -124,6 +125,17 @@ def _link(c: sqlite3.Connection, items: Sequence[Item]) -> None:
             if len(ids) <= BUCKET_CAP:
                 found.update(ids)
         found.discard(i)
+        if not found:
+            continue
+        # The stored titles first: most candidates that only share a templated lead
+        # are turned away here, without reading and folding their text.
+        mine = grams[i] = grams.get(i) or sim.title_grams(s.title)
+        unknown = [j for j in found if j not in grams]
+        if unknown:
+            marks = ",".join("?" * len(unknown))
+            for j, title in c.execute(f"SELECT id, title FROM sims WHERE id IN ({marks})", unknown):
+                grams[j] = sim.title_grams(title)
+        found = {j for j in found if j in grams and sim.grams_agree(mine, grams[j])}
         for j in found:
             pair = (min(i, j), max(i, j))
             if pair in checked:
