@@ -49,9 +49,10 @@ def start(tmp: Path, *extra: str) -> Server:
     env = {**os.environ, "NEWSDECK_DATA_DIR": str(data), "NEWSDECK_CACHE_DIR": str(tmp / "cache")}
     env.pop("COLORTERM", None)
     with log.open("wb") as out:
+        command = [PY, "-m", "tui", "serve", "ssh", str(SAMPLES), "--port", str(port),
+                   "--authorized-keys", str(authorized), *extra]  # fmt: skip
         proc = subprocess.Popen(
-            [PY, "-m", "tui", "serve", "ssh", str(SAMPLES), "--port", str(port),
-             "--authorized-keys", str(authorized), *extra],  # fmt: skip
+            command,
             cwd=REPO,
             env=env,
             stdout=out,
@@ -177,9 +178,7 @@ def test_past_max_sessions_busy_and_others_untouched(tmp_path: Path, tmuxes: lis
     assert "refused session for alice" in server.log_text()
 
 
-def test_zygote_death_keeps_sessions_and_new_ones_start(
-    tmp_path: Path, tmuxes: list[Tmux]
-) -> None:
+def test_zygote_death_keeps_sessions_and_new_ones_start(tmp_path: Path, tmuxes: list[Tmux]) -> None:
     server = start(tmp_path)
     total = len(_titles())
     try:

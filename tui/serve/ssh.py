@@ -1,9 +1,10 @@
 """``newsdeck serve ssh DIR``: an SSH server whose only program is the newsdeck app.
 
-Every session gets its own newsdeck process on a fresh pseudo-terminal sized
-like the client's window (forked from the warm zygote of :mod:`tui.serve.zygote`, or
-a fresh ``python -m tui DIR`` when there is none), with the client's ``TERM``; window changes are passed
-on with ``TIOCSWINSZ`` so the app gets SIGWINCH as it would under sshd. There is
+Every session gets its own newsdeck process (forked from the warm zygote of
+:mod:`tui.serve.zygote`, or a fresh ``python -m tui DIR`` when there is none) on a
+fresh pseudo-terminal sized like the client's window, with the client's ``TERM``;
+window changes are passed on with ``TIOCSWINSZ`` so the app gets SIGWINCH as it
+would under sshd. There is
 no shell, no exec, no port forwarding and no SFTP: those requests are refused and
 logged. Clients log in with a public key listed in an authorized_keys file, which
 is re-read for every attempt so edits take effect without a restart.
