@@ -164,12 +164,15 @@ class Server:
                 self.proc.wait(timeout=5)
 
 
-def tree_env(tree: Path, work: Path) -> dict[str, str]:
-    """The environment for the checkout under test, with private cache/data/config dirs."""
+def tree_env(tree: Path, work: Path, data: str = "data") -> dict[str, str]:
+    """The environment for the checkout under test, with private cache/data/config dirs.
+
+    ``data``: a fresh one per server, so no run starts from a filter an earlier one left.
+    """
     env = {k: v for k, v in os.environ.items() if k not in {"COLORTERM", "TMUX"}}
     env["PYTHONPATH"] = str(tree)
     env["NEWSDECK_CACHE_DIR"] = str(work / "cache")
-    env["NEWSDECK_DATA_DIR"] = str(work / "data")
+    env["NEWSDECK_DATA_DIR"] = str(work / data)
     env["NEWSDECK_CONFIG_DIR"] = str(work / "config")
     return env
 
@@ -191,7 +194,7 @@ def start_server(
         proc = subprocess.Popen(
             command,
             cwd=tree,
-            env=tree_env(tree, work),
+            env=tree_env(tree, work, f"data-{port}"),
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -312,9 +315,11 @@ def type_query(client: Client, query: str, start: threading.Event) -> None:
 
 
 def close_clients(clients: list[Client]) -> None:
-    for client in clients:
-        with contextlib.suppress(OSError):
-            os.write(client.master, b"q")
+    for key in (b"\x1b", b"\x1b", b"q"):  # leave the filter box, then quit
+        for client in clients:
+            with contextlib.suppress(OSError):
+                os.write(client.master, key)
+        time.sleep(0.3)
     time.sleep(1.0)
     for client in clients:
         if client.proc.poll() is None:
