@@ -32,7 +32,9 @@ from typing import Any
 from bench import corpus
 
 BENCH_DIR = Path(__file__).resolve().parent
-SECTIONS: tuple[str, ...] = ("scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty")
+SECTIONS: tuple[str, ...] = (
+    "scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty", "serve"
+)  # fmt: skip
 SIZES_FULL = (10_000, 100_000)
 SIZES_QUICK = (10_000,)
 SCAN_TARGET_RATIO = 3.0
@@ -453,6 +455,12 @@ def section_pty(args: argparse.Namespace) -> None:
     dict_table(run(Path(__file__).resolve().parents[1] / "sample_seeds"))
 
 
+def section_serve(args: argparse.Namespace) -> None:
+    """``bench/serve_bench.py``: serve ssh with 1, 8, 16 OpenSSH sessions (PSS, list, keys)."""
+    main = load_bench_module("serve_bench", "main")
+    main(["--articles", "20000" if args.quick else "20000,100000", "--sessions", "1,8,16"])
+
+
 RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "scan": ("1. Metadata scan: scan() vs raw first-4-KiB read", section_scan),
     "convert": ("2. HTML conversion on the real corpus", section_convert),
@@ -462,6 +470,7 @@ RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "index": ("6. Persistent index and full-text search", section_index),
     "appindex": ("7. App on a warm index: reopen and memory", section_appindex),
     "pty": ("8. Bytes written to the terminal (SSH)", section_pty),
+    "serve": ("9. serve ssh: many readers (memory, time to the list, keys)", section_serve),
 }
 
 
