@@ -34,6 +34,7 @@ from bench import corpus
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS: tuple[str, ...] = (
     "scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty", "typography",
+    "serve",
 )  # fmt: skip
 SIZES_FULL = (10_000, 100_000)
 SIZES_QUICK = (10_000,)
@@ -463,6 +464,12 @@ def section_typography(args: argparse.Namespace) -> None:
     load_bench_module("typography", "report")(run(args.real, limit=60 if args.quick else None))
 
 
+def section_serve(args: argparse.Namespace) -> None:
+    """``bench/serve_bench.py``: serve ssh with 1, 8, 16 OpenSSH sessions (PSS, list, keys)."""
+    main = load_bench_module("serve_bench", "main")
+    main(["--articles", "20000" if args.quick else "20000,100000", "--sessions", "1,8,16"])
+
+
 RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "scan": ("1. Metadata scan: scan() vs raw first-4-KiB read", section_scan),
     "convert": ("2. HTML conversion on the real corpus", section_convert),
@@ -473,6 +480,7 @@ RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "appindex": ("7. App on a warm index: reopen and memory", section_appindex),
     "pty": ("8. Bytes written to the terminal (SSH)", section_pty),
     "typography": ("9. Chinese line breaking on the real corpus", section_typography),
+    "serve": ("10. serve ssh: many readers (memory, time to the list, keys)", section_serve),
 }
 
 

@@ -25,12 +25,12 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 #: Bump when the output changes, so stale caches are regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 REAL_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
@@ -452,6 +452,30 @@ def render(spec: Spec, body: str, rng: random.Random) -> str:
 # --- generation ---------------------------------------------------------------------------
 
 
+#: Shares of files that are copies of a recent file (another feed, maybe truncated) and
+#: follow-ups of a recent story (same title words, the next hours, new text): real seeds
+#: repeat themselves, and the duplicate/related benchmarks need them.
+COPY_SHARE, FOLLOW_SHARE = 0.06, 0.04
+
+
+def _same_story(spec: Spec, recent: list[tuple[Spec, str]], rng: random.Random) -> tuple[Spec, str]:
+    """Maybe turn ``spec`` into a copy or a follow-up of a recent file: (spec, body or "")."""
+    roll = rng.random()
+    if not recent or roll >= COPY_SHARE + FOLLOW_SHARE:
+        return spec, ""
+    old, body = recent[rng.randrange(len(recent))]
+    when = datetime.fromtimestamp(old.date.timestamp() + rng.randint(60, 20_000), tz=UTC)
+    if roll < COPY_SHARE:
+        if rng.random() < 0.3:
+            body = body[: max(200, len(body) * 6 // 10)].rpartition("<")[0] or body
+        title = old.title + rng.choice(("", " - 要闻解说", " – 新闻网"))
+        return replace(spec, title=title, date=when, lang=old.lang), body
+    half = old.title[: max(4, len(old.title) // 2)]
+    return replace(
+        spec, title=f"{half}{rng.choice(('：最新进展', '，各方回应', ' 追踪'))}", date=when
+    ), ""
+
+
 def marker_path(dest: Path) -> Path:
     """Where the completion marker of ``dest`` lives (beside it, not inside)."""
     return dest.parent / f".{dest.name}.complete"
@@ -496,10 +520,17 @@ def generate(dest: Path, n: int, seed: int = 0) -> Path:
     layouts: Counter[str] = Counter()
     total = 0
     made_dirs: set[str] = set()
+    same_rng = random.Random(seed + 4)
+    recent: list[tuple[Spec, str]] = []
     for spec in iter_specs(n, seed, real):
-        pool = pools[spec.lang]
-        k = max(2, round(spec.body_bytes / mean_bytes[spec.lang]))
-        body = "".join(body_rng.choices(pool, k=k))
+        spec, body = _same_story(spec, recent, same_rng)
+        if not body:
+            pool = pools[spec.lang]
+            k = max(2, round(spec.body_bytes / mean_bytes[spec.lang]))
+            body = "".join(body_rng.choices(pool, k=k))
+        recent.append((spec, body))
+        if len(recent) > 400:
+            del recent[:100]
         data = render(spec, body, body_rng).encode("utf-8")
         parent = spec.relpath.rpartition("/")[0]
         if parent not in made_dirs:

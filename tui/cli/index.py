@@ -1,8 +1,9 @@
-"""``newsdeck index DIR`` and ``newsdeck search DIR QUERY``: the index from the command line.
+"""``newsdeck index``, ``search`` and ``related``: the index from the command line.
 
 ``index`` builds or refreshes a directory's index (for cron or a server, so the
 app opens instantly); ``search`` refreshes it quietly and prints full-text
-matches best first. Heavy modules are imported inside the handlers so that
+matches best first; ``related`` the other articles about one article's story.
+Heavy modules are imported inside the handlers so that
 registering these commands costs ``newsdeck list`` nothing.
 """
 
@@ -41,6 +42,15 @@ def register(subparsers: Any) -> None:
     p_search.add_argument("--json", action="store_true", help="JSON Lines, one match a line")
     p_search.add_argument("--limit", type=positive_int, default=20, metavar="N")
     p_search.set_defaults(handler=cmd_search)
+
+    p_related = subparsers.add_parser(
+        "related", help="other articles about the same story as one article, best first"
+    )
+    p_related.add_argument("directory", type=Path)
+    p_related.add_argument("path", type=Path, help="the article (relative to DIRECTORY, or a path)")
+    p_related.add_argument("--json", action="store_true", help="JSON Lines, one article a line")
+    p_related.add_argument("--limit", type=positive_int, default=10, metavar="N")
+    p_related.set_defaults(handler=cmd_related)
 
 
 def cmd_index(ns: argparse.Namespace) -> int:
@@ -121,6 +131,50 @@ def cmd_search(ns: argparse.Namespace) -> int:
     else:
         _print_hits(hits, root)
     return EXIT_OK if hits else EXIT_NO_MATCH
+
+
+def cmd_related(ns: argparse.Namespace) -> int:
+    """Refresh the index quietly, then print the article's related coverage, best first.
+
+    Exit 1 when nothing is related (like ``search``), 2 when PATH is not an article of
+    DIRECTORY. Copies of the article itself are never listed (``list --fold-duplicates``
+    shows those).
+    """
+    from tui.body.dates import format_date
+    from tui.store.index import Index
+
+    root: Path = ns.directory
+    if not checked_directory(root):
+        return EXIT_USAGE
+    target: Path = ns.path
+    if not target.is_absolute() and not target.exists():
+        target = root / target
+    if not target.is_file():
+        print(f"newsdeck: related: {ns.path}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    with Index(root) as index:
+        if index.notice:
+            print(index.notice, file=sys.stderr)
+        for _ in index.reconcile():
+            pass
+        rel = index.relative(target)
+        if rel is None:
+            print(f"newsdeck: related: {ns.path}: not an article of {root}", file=sys.stderr)
+            return EXIT_USAGE
+        found = index.related(rel, ns.limit)
+    out = sys.stdout
+    for item in found:
+        if ns.json:
+            out.write(json.dumps(item.to_json(root), ensure_ascii=False) + "\n")
+        else:
+            article = item.article
+            date = format_date(article.date) if article.date else "-"
+            out.write(
+                f"{item.score:.3f}  {date}  {article.source or ''}  {article.title}\n"
+                f"       {article.relpath(root)}\n"
+            )
+    out.flush()
+    return EXIT_OK if found else EXIT_NO_MATCH
 
 
 def _print_hits(hits: list[Hit], root: Path) -> None:

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "serve": "tui.cli.serve",
     "index": "tui.cli.index",
     "search": "tui.cli.index",
+    "related": "tui.cli.index",
 }
 
 
@@ -50,7 +51,7 @@ def run_app(args: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="newsdeck",
         description="Read a folder of news articles in the terminal.",
-        epilog="Commands: newsdeck list | show | check | index | search | export | serve"
+        epilog="Commands: newsdeck list | show | check | index | search | related | export | serve"
         "  (see newsdeck COMMAND --help)",
     )
     parser.add_argument(

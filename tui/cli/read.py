@@ -40,6 +40,12 @@ def register(subparsers: Any) -> None:
     p_list.add_argument("--sort", choices=tuple(SORT_SPECS), default=DEFAULT_SORT)
     p_list.add_argument("--limit", type=positive_int, metavar="N")
     p_list.add_argument("--rescan", action="store_true", help=RESCAN_HELP)
+    p_list.add_argument(
+        "--fold-duplicates",
+        action="store_true",
+        help="one line per text: copies of it (other feeds, the other script, truncated or "
+        "re-headed) are folded into it (JSON: their paths in `copies`); reads the index",
+    )
     p_list.set_defaults(handler=cmd_list)
 
     p_show = subparsers.add_parser("show", help="render one article as Markdown")
@@ -56,15 +62,26 @@ def register(subparsers: Any) -> None:
 def cmd_list(ns: argparse.Namespace) -> int:
     """One line (or JSON record) per selected article; the counts on stderr."""
     root: Path = ns.directory
-    selection = select(root, ns.filter, ns.sort, ns.limit, ns.rescan)
+    fold = bool(getattr(ns, "fold_duplicates", False))
+    selection = select(root, ns.filter, ns.sort, None if fold else ns.limit, ns.rescan)
     if selection is None:
         return EXIT_USAGE
+    rows: list[tuple[Article, list[str] | None]]
+    if fold:
+        rows = [(a, c) for a, c in fold_duplicates(root, selection.articles)]
+        rows = rows[: ns.limit] if ns.limit else rows
+    else:
+        rows = [(a, None) for a in selection.articles]
     out = sys.stdout
-    for article in selection.articles:
+    for article, copies in rows:
         if ns.json:
-            out.write(json.dumps(article.to_json(root), ensure_ascii=False) + "\n")
+            record = article.to_json(root)
+            if copies is not None:
+                record["copies"] = copies
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            out.write(list_line(article) + "\n")
+            line = list_line(article)
+            out.write((line + f"  ×{len(copies) + 1}" if copies else line) + "\n")
     out.flush()
     summary = f"{len(selection.articles)} of {selection.readable} articles listed"
     if selection.unreadable:
@@ -73,6 +90,42 @@ def cmd_list(ns: argparse.Namespace) -> int:
         )
     print(summary, file=sys.stderr)
     return EXIT_OK
+
+
+def fold_duplicates(root: Path, articles: list[Article]) -> list[tuple[Article, list[str]]]:
+    """``articles`` with copies of one text folded into one entry, as the app folds them.
+
+    The entry stands where the first of its copies stood, shows the fullest listed copy
+    and names every other copy (relative paths, listed or not). Reads the index (built
+    or refreshed first when needed: copies are found at index time).
+    """
+    from tui.store.index import Index, exists
+
+    with Index(root) as index:
+        if not exists(root) or index.count() == 0 or index.unchanged() is None:
+            for _ in index.reconcile():
+                pass
+        groups = index.duplicate_groups()
+    by_rel = {a.relpath(root): a for a in articles} if groups.groups else {}
+    done: set[int] = set()
+    out: list[tuple[Article, list[str]]] = []
+    for article in articles:
+        if not groups.groups:
+            out.append((article, []))
+            continue
+        rel = article.relpath(root)
+        at = groups.of.get(rel)
+        if at is None:
+            out.append((article, []))
+            continue
+        if at in done:
+            continue
+        done.add(at)
+        members = groups.groups[at]  # fullest first
+        shown = next(by_rel[m] for m in members if m in by_rel)
+        shown_rel = shown.relpath(root)
+        out.append((shown, [m for m in members if m != shown_rel]))
+    return out
 
 
 def list_line(article: Article) -> str:

@@ -25,8 +25,9 @@ def register(subparsers: Any) -> None:
     p_ssh = sub.add_parser(
         "ssh",
         help="an SSH server whose only program is newsdeck",
-        description="Every SSH session gets its own newsdeck on a terminal; public-key login "
-        "against an authorized_keys file; no shell, exec, forwarding or SFTP.",
+        description="Every SSH session gets its own newsdeck on a terminal, forked from one "
+        "process that loaded the directory once; public-key login against an authorized_keys "
+        "file; no shell, exec, forwarding or SFTP.",
     )
     p_ssh.add_argument("directory", type=Path)
     p_ssh.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
@@ -47,9 +48,15 @@ def register(subparsers: Any) -> None:
     p_ssh.add_argument(
         "--max-sessions",
         type=positive_int,
-        default=8,
+        default=32,
         metavar="N",
-        help="concurrent sessions allowed (default: 8)",
+        help="concurrent sessions allowed; one more is told the server is busy (default: 32)",
+    )
+    p_ssh.add_argument(
+        "--spawn-sessions",
+        action="store_true",
+        help="start every session as a new process that loads the directory itself, instead "
+        "of forking it from the warm one (uses much more memory)",
     )
     p_ssh.add_argument(
         "--idle-timeout",
@@ -77,6 +84,11 @@ def register(subparsers: Any) -> None:
     )
     p_ssh.add_argument("-v", "--verbose", action="store_true", help="log resizes and SSH details")
     p_ssh.set_defaults(handler=cmd_ssh)
+
+    # Started by `serve ssh` itself, with its end of a socket pair in the environment.
+    p_zygote = sub.add_parser("zygote")
+    p_zygote.add_argument("directory", type=Path)
+    p_zygote.set_defaults(handler=cmd_zygote)
 
     p_web = sub.add_parser(
         "web",
@@ -153,8 +165,21 @@ def cmd_ssh(ns: argparse.Namespace) -> int:
         password_env=ns.password_env,
         color_system=ns.color_system,
         escape_delay_ms=ns.escape_delay,
+        fork=not ns.spawn_sessions,
     )
     return ssh.serve(config)
+
+
+def cmd_zygote(ns: argparse.Namespace) -> int:
+    """The warm parent of ``serve ssh``'s sessions (started by the server, not by people)."""
+    root = _root(ns)
+    if root is None:
+        return EXIT_USAGE
+    from tui.app import preload
+    from tui.serve import zygote
+
+    _setup_logging()
+    return zygote.run_zygote(lambda: preload.warm(root), lambda: preload.run_session(root))
 
 
 def cmd_web(ns: argparse.Namespace) -> int:

@@ -1,8 +1,10 @@
 """``newsdeck serve ssh DIR``: an SSH server whose only program is the newsdeck app.
 
-Every session gets its own ``python -m tui DIR`` on a fresh pseudo-terminal sized
-like the client's window, with the client's ``TERM``; window changes are passed
-on with ``TIOCSWINSZ`` so the app gets SIGWINCH as it would under sshd. There is
+Every session gets its own newsdeck process (forked from the warm zygote of
+:mod:`tui.serve.zygote`, or a fresh ``python -m tui DIR`` when there is none) on a
+fresh pseudo-terminal sized like the client's window, with the client's ``TERM``;
+window changes are passed on with ``TIOCSWINSZ`` so the app gets SIGWINCH as it
+would under sshd. There is
 no shell, no exec, no port forwarding and no SFTP: those requests are refused and
 logged. Clients log in with a public key listed in an authorized_keys file, which
 is re-read for every attempt so edits take effect without a restart.
@@ -10,7 +12,7 @@ is re-read for every attempt so edits take effect without a restart.
 Each SSH user name reaches the app as ``NEWSDECK_USER`` so the reading state can be
 kept per user although every session runs as the same OS account.
 
-Why one piece (~640 lines): the server (login, session limit, idle timeout) and the
+Why one piece (~670 lines): the server (login, session limit, idle timeout) and the
 session (pty, child process, window changes, teardown) share one lifecycle and one
 set of failure paths; :class:`AppSession` is half the file and reads best beside the
 server that creates and counts it.
@@ -39,6 +41,7 @@ from typing import Any
 import asyncssh
 
 from tui.paths import data_dir
+from tui.serve.zygote import ForkedApp, Zygote
 
 log = logging.getLogger("newsdeck.serve.ssh")
 
@@ -99,7 +102,7 @@ class SSHConfig:
     port: int = DEFAULT_PORT
     authorized_keys: Path = field(default_factory=default_authorized_keys)
     host_key: Path | None = None
-    max_sessions: int = 8
+    max_sessions: int = 32
     #: Seconds without a keystroke before the session is closed; 0 disables.
     idle_timeout: float = 1800.0
     #: Seconds between SIGHUP and SIGKILL when a session's app must go.
@@ -111,12 +114,21 @@ class SSHConfig:
     #: ``ESCDELAY`` for the app, in ms (None: Textual's default).
     escape_delay_ms: int | None = None
     login_timeout: float = 30.0
-    #: The app's command line; tests may point it elsewhere.
+    #: The app's command line; tests may point it elsewhere (sessions are then spawned).
     command: list[str] = field(default_factory=list)
+    #: Fork sessions from a warm zygote that loaded the library once (see
+    #: :mod:`tui.serve.zygote`); False: every session is a fresh ``python -m tui``.
+    fork: bool = True
 
     def app_command(self) -> list[str]:
         """The program each session runs: newsdeck on ``root``, unless a test says otherwise."""
         return self.command or [sys.executable, "-m", "tui", str(self.root)]
+
+    def zygote_command(self) -> list[str] | None:
+        """The session zygote's command line; None when sessions are spawned."""
+        if self.command or not self.fork:
+            return None
+        return [sys.executable, "-m", "tui", "serve", "zygote", str(self.root)]
 
 
 class Service:
@@ -125,6 +137,8 @@ class Service:
     def __init__(self, config: SSHConfig) -> None:
         self.config = config
         self.sessions: set[AppSession] = set()
+        #: The warm parent sessions are forked from (None: spawn every session).
+        self.zygote: Zygote | None = None
         self.password: str | None = None
         if config.password_env:
             self.password = os.environ.get(config.password_env) or None
@@ -259,7 +273,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         self.size = (80, 24, 0, 0)
         self.has_pty = False
         self.master: int | None = None
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: asyncio.subprocess.Process | ForkedApp | None = None
         self.started = 0.0
         self._reading = False
         self._paused = False
@@ -311,8 +325,9 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
                 *self.peer,
                 limit,
             )
+            readers = len(self.service.sessions)
             self.chan.write_stderr(
-                f"newsdeck: server busy ({limit} sessions), try later\r\n".encode()
+                f"newsdeck: busy, {readers} readers connected, try again later\r\n".encode()
             )
             self.chan.exit(1)
             return
@@ -374,17 +389,22 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         config = self.service.config
         master, slave = os.openpty()
         _set_size(slave, self.size)
+        env = self.app_environment()
         try:
-            self.proc = await asyncio.create_subprocess_exec(
-                *config.app_command(),
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=self.app_environment(),
-                cwd=str(config.root),
-                start_new_session=True,
-                preexec_fn=_take_terminal,
-            )
+            zygote = self.service.zygote
+            if zygote is not None:
+                self.proc = await zygote.spawn(slave, env, str(config.root))
+            if self.proc is None:
+                self.proc = await asyncio.create_subprocess_exec(
+                    *config.app_command(),
+                    stdin=slave,
+                    stdout=slave,
+                    stderr=slave,
+                    env=env,
+                    cwd=str(config.root),
+                    start_new_session=True,
+                    preexec_fn=_take_terminal,
+                )
         except OSError as exc:
             os.close(master)
             log.error("cannot start the app for %s: %s", self.username, exc)
@@ -396,9 +416,10 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         self.master = master
         self.started = time.monotonic()
         log.info(
-            "session %s: pid %d, %s %dx%d",
+            "session %s: pid %d (%s), %s %dx%d",
             self.username,
             self.proc.pid,
+            "forked" if isinstance(self.proc, ForkedApp) else "spawned",
             self.term_type or "-",
             self.size[0],
             self.size[1],
@@ -612,6 +633,10 @@ async def start_server(config: SSHConfig) -> tuple[asyncssh.SSHAcceptor, Service
     )
     if config.host not in {"127.0.0.1", "::1", "localhost"}:
         log.warning("listening on %s: reachable from other machines", config.host)
+    command = config.zygote_command()
+    if command is not None:
+        service.zygote = Zygote(command, os.environ, str(config.root))
+        service.zygote.start()
     return acceptor, service
 
 
@@ -628,6 +653,8 @@ async def serve_forever(config: SSHConfig) -> None:
         log.info("shutting down (%d session(s) open)", len(service.sessions))
         acceptor.close()
         await asyncio.gather(*(s.shutdown() for s in list(service.sessions)))
+        if service.zygote is not None:
+            await service.zygote.close()
         await acceptor.wait_closed()
 
 

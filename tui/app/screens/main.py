@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from tui.app import preload
 from tui.app.messages import LibraryChanged, Notice, ViewMarks
 from tui.app.reader import Reader
 from tui.app.reader.resume import ReadingProgress
@@ -90,7 +91,10 @@ class MainScreen(Screen[None]):
         self.config = config if config is not None else Config()
         #: Read/starred marks, views and saved searches (the App opens it once).
         self.store = store if store is not None else StateStore.in_memory()
-        self.library = Library(root, pinyin=self.config.pinyin)
+        # serve ssh's forked sessions start from the library their zygote loaded.
+        self.library = preload.take(root, self.config.pinyin) or Library(
+            root, pinyin=self.config.pinyin
+        )
         self.scanning = False
         self.files_seen = 0
         #: The user's `s` choice (None: the default for the width); while the

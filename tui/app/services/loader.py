@@ -28,6 +28,7 @@ from pathlib import Path
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from tui.app import preload
 from tui.app.messages import LibraryChanged, Notice
 from tui.files.scan import scan
 from tui.files.watch import Changes, Watcher
@@ -107,7 +108,11 @@ class Loader:
                     return
                 self.index = index
             self._notice()
-            if index.count():
+            preloaded = preload.generation_of(self.library)
+            if preloaded is not None:  # a forked serve ssh session: only what changed since
+                preload.catch_up(self.library, index, preloaded)
+                self._post(done=False, force=True)
+            elif index.count():
                 loading = index.iter_load_with_fields()
                 try:
                     for articles, fields in loading:

@@ -16,6 +16,7 @@ parts behind it, each one idea:
 * :mod:`.dirs` -- directory mtimes and walk order, so a warm list stats no file.
 * :mod:`.fulltext` -- the query language, ranking and snippets.
 * :mod:`.blobs` -- caches derived from the rows, beside the database.
+* :mod:`.similar` -- duplicate groups and related coverage (signatures, links, lookups).
 * :mod:`.facade` -- :class:`Index` itself, where every database error is recovered.
 
 Nothing here imports Textual.
@@ -26,15 +27,18 @@ from __future__ import annotations
 from tui.store.index.database import db_path, exists
 from tui.store.index.dirs import walk_key
 from tui.store.index.extract import FuzzyFields, fuzzy_fields
-from tui.store.index.facade import Index, list_articles
+from tui.store.index.facade import Index, Related, list_articles
 from tui.store.index.fulltext import Hit
 from tui.store.index.reconcile import Batch
+from tui.store.index.similar import DuplicateGroups
 
 __all__ = [
     "Batch",
+    "DuplicateGroups",
     "FuzzyFields",
     "Hit",
     "Index",
+    "Related",
     "db_path",
     "exists",
     "fuzzy_fields",

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: Bump whenever the tables change: an index with another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: How long a writer waits for another process's transaction (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
 #: Every write bumps the generation: data derived from the rows (see
@@ -80,6 +80,26 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, content='', tokenize='unicode61 remove_diacritics 2'
 );
 INSERT INTO fts (fts, rank) VALUES ('crisismerge', 64);
+CREATE TABLE IF NOT EXISTS sims (
+    id INTEGER PRIMARY KEY,
+    day INTEGER NOT NULL,
+    ts REAL,
+    size INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    lead TEXT NOT NULL,
+    keys BLOB,
+    postings BLOB
+);
+CREATE TABLE IF NOT EXISTS simkeys (
+    key INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS simterms (
+    term INTEGER NOT NULL, day INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (term, day, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dupes (
+    a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dupes_b ON dupes (b);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -198,6 +218,8 @@ class Database:
         conn.execute("SELECT id FROM articles LIMIT 1").fetchall()
         conn.execute("SELECT id FROM texts LIMIT 1").fetchall()
         conn.execute("SELECT path FROM dirs LIMIT 1").fetchall()
+        conn.execute("SELECT id FROM sims LIMIT 1").fetchall()
+        conn.execute("SELECT a FROM dupes LIMIT 1").fetchall()
         conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'x' LIMIT 1").fetchall()
         return None
 

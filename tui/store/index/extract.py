@@ -13,8 +13,13 @@ from pathlib import Path
 
 from tui.model import Article
 from tui.search.fold import fold_fts
+from tui.search.similar import Signatures, signatures
 
 __all__ = ["CHUNK", "POOL_THRESHOLD", "Extracted", "FuzzyFields", "extract_all", "fuzzy_fields"]
+
+#: ``NEWSDECK_SIGNATURES=0`` leaves the duplicate/related signatures out: only for
+#: bench/similar_bench.py's same-run baseline (the worker processes inherit it).
+SIGNATURES_ENV = "NEWSDECK_SIGNATURES"
 
 #: Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 1500
@@ -25,9 +30,9 @@ CHUNK = 48
 #: --filter``: folded title, source and author, and the title's pinyin key.
 FuzzyFields = tuple[str, str, str, str | None]
 #: A parsed file for the writer: header-only article, its plain text (None when
-#: unreadable), that text folded for the FTS table (None when unchanged by folding)
-#: and its fuzzy fields (None when unreadable).
-Extracted = tuple[Article, str | None, str | None, FuzzyFields | None]
+#: unreadable), that text folded for the FTS table (None when unchanged by folding),
+#: its fuzzy fields and its duplicate/related signatures (both None when unreadable).
+Extracted = tuple[Article, str | None, str | None, FuzzyFields | None, Signatures | None]
 
 
 def fuzzy_fields(article: Article) -> FuzzyFields:
@@ -94,13 +99,16 @@ def _extract(path: Path) -> Extracted:
     article = parse(path)
     text = folded = None
     keys: FuzzyFields | None = None
+    sigs: Signatures | None = None
     if article.ok:
         text = plain_text(article.body or "")
         folded = fold_fts(text)
         folded = None if folded == text else folded
         keys = fuzzy_fields(article)
+        if os.environ.get(SIGNATURES_ENV, "1") != "0":
+            sigs = signatures(article.title, text)
     article.body = None
-    return article, text, folded, keys
+    return article, text, folded, keys, sigs
 
 
 def _extract_many(paths: list[Path]) -> list[Extracted]:

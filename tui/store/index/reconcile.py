@@ -117,7 +117,7 @@ def _reconcile(
         delete(db, removed)
         first.removed = [root / rel for rel in removed]
     if skipped:
-        write(db, root, [(a, None, None, None) for a in skipped])
+        write(db, root, [(a, None, None, None, None) for a in skipped])
         for article in skipped:
             old = relative(root, prefix, article.path) in seen
             (first.changed if old else first.added).append(article)

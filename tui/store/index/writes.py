@@ -15,6 +15,8 @@ from typing import Any
 
 from tui.model import Article
 from tui.search.fold import fold_fts
+from tui.search.similar import Signatures
+from tui.store.index import similar
 from tui.store.index.database import BUMP, Database
 from tui.store.index.extract import Extracted, FuzzyFields
 from tui.store.index.rows import SKIPPED_MTIME, json_list, relative, root_prefix
@@ -50,14 +52,17 @@ def write(db: Database, root: Path, rows: Sequence[Extracted]) -> None:
     if not db.writable:
         return
     prefix = root_prefix(root)
-    records = [_record(relative(root, prefix, a.path), a, keys) for a, _, _, keys in rows]
+    records = [_record(relative(root, prefix, a.path), a, keys) for a, _, _, keys, _ in rows]
     stale = [rec[0] for rec in records]
     texts: list[tuple[str, str]] = []
     entries: list[tuple[str, str, str]] = []
-    for (article, text, folded, _keys), rec in zip(rows, records, strict=True):
+    signed: list[tuple[str, Article, str, Signatures]] = []
+    for (article, text, folded, _keys, sigs), rec in zip(rows, records, strict=True):
         if article.ok and text is not None:
             texts.append((text, rec[0]))
             entries.append((fold_fts(article.title), text if folded is None else folded, rec[0]))
+            if sigs is not None:
+                signed.append((rec[0], article, text, sigs))
 
     def body(c: sqlite3.Connection) -> None:
         c.execute(BUMP)
@@ -71,6 +76,13 @@ def write(db: Database, root: Path, rows: Sequence[Extracted]) -> None:
         c.executemany(
             "INSERT INTO fts (rowid, title, body) VALUES (?, ?, ?)",
             [(ids[r], title, folded) for title, folded, r in entries],
+        )
+        similar.store(
+            c,
+            [
+                (ids[r], a.date.timestamp() if a.date else None, a.title, text, sigs)
+                for r, a, text, sigs in signed
+            ],
         )
 
     with db.lock:
@@ -114,6 +126,7 @@ def _unindex(c: sqlite3.Connection, rels: Sequence[str]) -> None:
         ).fetchall()
     if not old:
         return
+    similar.forget(c, [i for i, _, _ in old])
     c.executemany(
         "INSERT INTO fts (fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
         [(i, fold_fts(title), fold_fts(text)) for i, title, text in old],
