@@ -8,6 +8,11 @@ from the real corpus (``../shared/corpus/real`` beside the checkout; a built-in 
 stands in when it is absent) with English headline-like titles, seeded so every run
 indexes the same data. Each query is typed one character at a time and every keystroke
 passes the previous result, as the app does.
+
+Typo tolerance (class 9) is measured apart: :data:`TYPO_QUERIES` over the same titles,
+and typos of real-looking words over titles drawn from a large synthetic vocabulary
+(:func:`make_wordy_titles`: the generated titles above use ~70 English words, a real
+feed of 100,000 titles has tens of thousands), with the size of the typo vocabulary.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make ``tui`` importable
@@ -25,10 +31,13 @@ if __package__ in (None, ""):  # run as a script: make ``tui`` importable
 from tui.search.chinese import pinyin_key, t2s_map, to_simplified
 from tui.search.fold import fold
 from tui.search.fuzzy import FuzzyIndex, FuzzyResult
+from tui.search.fuzzy.terms import TOKEN_RE, typo_word
 
 QUERIES = ["俄罗斯", "北约危机", "nato", "ai", "trump", "香港", "新冠疫情", "covid", "biden china"]
 #: Typed with pinyin in mind (full pinyin, initials, mixed scripts, Traditional).
 PINYIN_QUERIES = ["eluosi", "els", "xianggang", "xgzs", "beiyue危机", "zhongguo", "臺灣"]
+#: One typo each (a swap, a deletion, an insertion, a substitution) in a 5+ letter word.
+TYPO_QUERIES = ["electoin", "presdient", "ukriane", "clmate", "nato summti", "minisster warns"]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 _FALLBACK_ZH = [
@@ -212,6 +221,75 @@ def make_titles(n: int, seed: int = 20240601) -> list[tuple[str, str, str]]:
     return items
 
 
+_ONSETS = ["", "b", "br", "c", "ch", "d", "f", "g", "gr", "l", "m", "n", "p", "pr", "r"]
+_ONSETS += ["s", "st", "t", "tr", "v", "w"]
+_SYLLABLES = [
+    c + v + e
+    for c in _ONSETS
+    for v in ("a", "e", "i", "o", "u", "ea", "ou", "io")
+    for e in ("", "", "n", "r", "s", "t", "l", "ck")
+]
+
+
+def make_vocabulary(size: int, seed: int = 7) -> list[str]:
+    """``size`` distinct pronounceable pseudo-words of 3-14 letters, most 5-9."""
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < size:
+        word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((1, 2, 2, 3, 3, 3, 4))))
+        if 3 <= len(word) <= 14:
+            words.setdefault(word, None)
+    return list(words)
+
+
+def make_wordy_titles(
+    n: int, vocabulary: Sequence[str], seed: int = 20240602
+) -> list[tuple[str, str, str]]:
+    """n English-like titles, words drawn Zipf-like from ``vocabulary`` (its head is common)."""
+    rng = random.Random(seed)
+    weights = [1.0 / (rank + 1) for rank in range(len(vocabulary))]
+    items = []
+    for _ in range(n):
+        words = rng.choices(vocabulary, weights, k=rng.randint(5, 12))
+        items.append((" ".join(words).capitalize(), rng.choice(_SOURCES), rng.choice(_AUTHORS)))
+    return items
+
+
+def make_typos(words: Sequence[str], count: int, seed: int = 11) -> list[str]:
+    """``count`` typos of the 5+ letter ``words``: swap, deletion, insertion, substitution."""
+    rng = random.Random(seed)
+    long = [w for w in words if len(w) >= 6]
+    typos = []
+    for k in range(count):
+        w = rng.choice(long)
+        p = rng.randrange(1, len(w) - 1)
+        kind = k % 4
+        if kind == 0:
+            typos.append(w[:p] + w[p + 1] + w[p] + w[p + 2 :])
+        elif kind == 1:
+            typos.append(w[:p] + w[p + 1 :])
+        elif kind == 2:
+            typos.append(w[:p] + rng.choice("aeiourst") + w[p:])
+        else:
+            typos.append(w[:p] + rng.choice("xzqjk") + w[p + 1 :])
+    return typos
+
+
+def typo_vocabulary(items: Sequence[tuple[str, str, str]]) -> dict[str, float]:
+    """Size of the index's typo vocabulary: distinct Latin title words of 4+ letters.
+
+    The index keeps them in lists by length beside the token index, whose keys are the
+    same string objects: the vocabulary adds one list slot (8 bytes) per word; the
+    strings' own size is shown for scale.
+    """
+    words = {w for title, _, _ in items for w in TOKEN_RE.findall(fold(title)) if typo_word(w)}
+    return {
+        "typo_words": float(len(words)),
+        "added_kib": len(words) * 8 / 1024.0,
+        "strings_kib": sum(map(sys.getsizeof, words)) / 1024.0,
+    }
+
+
 #: Queries that build the index's lazy structures without matching much: a Latin and
 #: pinyin term (token vocabulary, pinyin key blob and first-character lookup) and a
 #: CJK term (the title blob).
@@ -334,6 +412,16 @@ def compare(
     return figures
 
 
+def _print_compare(
+    label: str, items: list[tuple[str, str, str]], queries: list[str], repeats: int
+) -> None:
+    print(f"-- {label} (best of {repeats} per keystroke): {', '.join(queries)}")
+    figures = compare(items, queries, repeats)
+    print(f"{'':>12}  {'pinyin on':>10}  {'pinyin off':>10}")
+    for key in figures[True]:
+        print(f"{key:>12}  {figures[True][key]:>10.2f}  {figures[False][key]:>10.2f}")
+
+
 def main() -> None:
     """Print with/without-pinyin figures side by side (n, repeats from the command line)."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -347,11 +435,16 @@ def main() -> None:
     for key, value in to_simplified_cost().items():
         print(f"{key:>16}: {value:.4f}")
     for label, queries in (("all queries", QUERIES + PINYIN_QUERIES), ("old queries", QUERIES)):
-        print(f"-- {label} (best of {repeats} per keystroke): {', '.join(queries)}")
-        figures = compare(items, queries, repeats)
-        print(f"{'':>12}  {'pinyin on':>10}  {'pinyin off':>10}")
-        for key in figures[True]:
-            print(f"{key:>12}  {figures[True][key]:>10.2f}  {figures[False][key]:>10.2f}")
+        _print_compare(label, items, queries, repeats)
+    _print_compare("typo queries", items, TYPO_QUERIES, repeats)
+    for key, value in typo_vocabulary(items).items():
+        print(f"{key:>16}: {value:.1f}")
+    vocabulary = make_vocabulary(60_000)
+    wordy = make_wordy_titles(n, vocabulary)
+    print(f"-- {n} titles from a {len(vocabulary)}-word vocabulary")
+    for key, value in typo_vocabulary(wordy).items():
+        print(f"{key:>16}: {value:.1f}")
+    _print_compare("their typos", wordy, make_typos(vocabulary[:5000], 12), repeats)
 
 
 if __name__ == "__main__":

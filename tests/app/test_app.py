@@ -23,6 +23,7 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
 from tui.app.screens.problems import ProblemsScreen
 from tui.app.widgets.sidebar import reading_stats, relative_time
+from tui.store.config import Config
 
 ARTICLES: list[tuple[str, str, str, str, str]] = [
     # (file name, title, date, site, body html)
@@ -247,7 +248,7 @@ async def test_next_follows_filtered_order(seeds: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("slash", *"weather", "enter")
+        await pilot.press("slash", *"weather", "tab")
         await settle(pilot)
         shown = titles(app)
         await pilot.press("enter")
@@ -322,7 +323,7 @@ async def test_sidebar_toggle_narrow_and_wide(seeds: Path) -> None:
         await pilot.pause()
         assert not screen.sidebar.is_on_screen
     app = NewsdeckApp(seeds)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(160, 45)) as pilot:  # shown by default from 160 columns
         await settle(pilot)
         screen = main(app)
         assert screen.sidebar.is_on_screen
@@ -531,7 +532,7 @@ async def test_large_article_opens_without_blocking(
         return real(html)
 
     monkeypatch.setattr(caps_module, "html_to_markdown", slow)
-    app = NewsdeckApp(seeds)
+    app = NewsdeckApp(seeds, config=Config(preview=False))  # k, k would preview others
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -604,7 +605,7 @@ async def test_command_palette_runs_actions(seeds: Path) -> None:
         screen = main(app)
         await run_command(pilot, "toggle sidebar", "Toggle sidebar")
         assert app.screen is screen
-        assert not screen.sidebar.is_on_screen
+        assert screen.sidebar.is_on_screen  # hidden by default below 160 columns
 
         await run_command(pilot, "open article", "Open article")
         assert screen.reader.article is not None
@@ -678,8 +679,8 @@ async def test_burst_after_slash_lands_in_filter(seeds: Path, typed: str) -> Non
         await settle(pilot)
         assert screen.filter_bar.value == typed
         assert screen.focused is screen.filter_bar
-        # n/p/o were letters, not "next", "previous" or "open URL".
-        assert screen.reader.article is None
+        # n/p/o were letters, not "next", "previous" or "open URL" (a preview opens nothing).
+        assert screen.reader.article is None or screen.reader.previewing
         assert screen.list_pane.query_text == typed
 
 
@@ -724,7 +725,7 @@ async def test_escape_in_list_clears_an_active_filter(seeds: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("slash", *"nato", "enter")  # Enter: keep the query, go to the list
+        await pilot.press("slash", *"nato", "tab")  # Tab: keep the query, go to the list
         await settle(pilot)
         assert screen.focused is screen.article_list
         assert len(titles(app)) < len(NEWEST_FIRST)
@@ -743,7 +744,7 @@ async def test_escape_after_reading_wide_clears_filter_second(seeds: Path) -> No
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("slash", *"nato", "enter")
+        await pilot.press("slash", *"nato", "tab")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -766,7 +767,7 @@ async def test_escape_in_narrow_reader_keeps_the_filter(seeds: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("slash", *"nato", "enter", "enter")
+        await pilot.press("slash", *"nato", "tab", "enter")
         await settle(pilot)
         assert not screen.article_list.is_on_screen
         await pilot.press("escape")
@@ -778,7 +779,7 @@ async def test_escape_in_narrow_reader_keeps_the_filter(seeds: Path) -> None:
 
 async def test_empty_reader_message_reads_well(seeds: Path) -> None:
     for size in ((120, 36), (100, 30)):
-        app = NewsdeckApp(seeds)
+        app = NewsdeckApp(seeds, config=Config(preview=False))  # else it previews
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
             lines = [line.strip() for line in main(app).reader.view.plain_lines]
@@ -830,7 +831,7 @@ async def test_footer_offers_back_only_when_esc_does_something(seeds: Path) -> N
         await pilot.press("enter")
         await settle(pilot)
         assert back_offered(screen)
-        await pilot.press("escape", "slash", *"nato", "enter")
+        await pilot.press("escape", "slash", *"nato", "tab")
         await settle(pilot)
         assert screen.focused is screen.article_list and back_offered(screen)
         await pilot.press("escape")

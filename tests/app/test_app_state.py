@@ -113,7 +113,7 @@ async def test_f_stars_and_row_shows_star(seeds: Path) -> None:
         assert row_text(app, 1).lstrip().startswith(STAR_MARK)
         await type_filter(pilot, "is:starred")
         assert titles(app) == [article.title]
-        await pilot.press("enter", "f")
+        await pilot.press("tab", "f")
         await settle(pilot)
         assert not app.store.is_starred(article)
 
@@ -123,7 +123,7 @@ async def test_mark_view_read_asks_first(seeds: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await type_filter(pilot, "nato")
-        await pilot.press("enter")  # back to the list, filter kept
+        await pilot.press("tab")  # back to the list, filter kept
         shown = list(main(app).article_list.articles)
         assert 0 < len(shown) < 6
         await pilot.press("M")
@@ -162,7 +162,7 @@ async def test_sort_cycles_and_is_remembered(seeds: Path) -> None:
         # A field filter keeps the sort order.
         await type_filter(pilot, "cat:新闻")
         assert titles(app) == sorted(NEWEST_FIRST, key=str.casefold)
-        await pilot.press("enter")
+        await pilot.press("tab")
         await settle(pilot)
     again = NewsdeckApp(seeds)
     async with again.run_test(size=(120, 36)) as pilot:
@@ -303,7 +303,7 @@ async def test_browser_toggles_and_chooses_a_source(seeds: Path) -> None:
         browser = screen.query_one(Browser)
         assert not browser.display
         await type_filter(pilot, "talks")
-        await pilot.press("enter", "c")
+        await pilot.press("tab", "c")
         await settle(pilot)
         assert browser.display and browser.options.has_focus
         prompts = [
@@ -335,7 +335,7 @@ async def test_save_choose_and_delete_a_search(seeds: Path) -> None:
         await settle(pilot)
         screen = main(app)
         await type_filter(pilot, "cat:新闻 nato")
-        await pilot.press("enter", "w")
+        await pilot.press("tab", "w")
         await settle(pilot)
         assert isinstance(app.screen, NameScreen)
         await pilot.press(*"NATO news", "enter")

@@ -32,7 +32,7 @@ from tui.store.index.rows import articles_from_rows, gc_paused
 __all__ = ["Listed", "filter_from_index"]
 
 #: Name (and format version) of the file of fuzzy fields in list order.
-_BLOB = "fuzzy-fields-3"
+_BLOB = "fuzzy-fields-4"
 
 #: Readable articles in the general path's order (``sort_key_date``): newest first,
 #: undated last, ties by title; ties of both keep walk order (fixed up in Python).

@@ -185,7 +185,7 @@ def test_title_match_ranks_above_source_or_author_only() -> None:
     assert rank(titles, "路透", meta) == ["路透：港股收盘", "港股收盘", "港股开盘"]
 
 
-def test_typo_tolerance_only_when_few_results() -> None:
+def test_typo_tolerance_after_exact_matches() -> None:
     titles = ["Coronavirus cases rise", "Coronation of the king", "Markets fall"]
     index = FuzzyIndex()
     index.extend((t, "", "") for t in titles)

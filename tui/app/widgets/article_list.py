@@ -367,7 +367,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_line(old)
         self.refresh_line(index)
         self._scroll_cursor_visible()
-        self.post_message(self.CursorMoved(self, index, self._articles[index]))
+        # The list is the sender even when a parent's handler moved it (the filter box's
+        # ↓/↑ via the list pane): Textual stops a message at the pane that sent it.
+        self.post_message(self.CursorMoved(self, index, self._articles[index]).set_sender(self))
 
     def select_article(self, article: Article) -> bool:
         """Move the cursor to ``article`` if it is shown; return whether it was."""
@@ -464,10 +466,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._page(-max(1, self._page_height // 2))
 
     def action_open(self) -> None:
-        """Ask the app to open the article under the cursor."""
+        """Ask the app to open the article under the cursor (also Enter in the filter box).
+
+        The list is the sender whoever calls this (see :meth:`move_cursor`), so the
+        message reaches the screen from the list pane's handlers too.
+        """
         article = self.article
         if article is not None:
-            self.post_message(self.Opened(self, self._cursor, article))
+            self.post_message(self.Opened(self, self._cursor, article).set_sender(self))
 
     # ------------------------------------------------------------ rendering
 

@@ -6,6 +6,14 @@ views come from :mod:`tui.app.services.views`) and come back as typed messages
 from :mod:`tui.app.messages`, handled here. The screen hears only
 :class:`ListPane.Shown`, :class:`ListPane.Counted` and :class:`ListPane.MarksChanged`,
 and routes them to the sidebar, the header and the browser.
+
+Keys typed in the filter box act on the result for the query as typed so far, as
+if ranking were instant: ↓/↑ (ctrl+n/ctrl+p) move the list's highlight and Enter
+opens it, through the list's own open action (:class:`ArticleList.Opened`). While
+the result for the latest keystroke is still being computed, they wait for it: Enter
+then opens its top match (moved by any ↓/↑ typed before it), never a row of the
+older list still on screen. A further keystroke drops what was waiting (the new
+ranking starts at its top again).
 """
 
 from __future__ import annotations
@@ -106,6 +114,10 @@ class ListPane(Vertical):
         self._fulltext_terms: dict[str, str] = {}
         #: The full-text query last shown: showing it again (live updates) keeps the cursor.
         self._fulltext_shown: str | None = None
+        #: Highlight moves and an Enter typed in the filter box before the result for
+        #: the latest keystroke arrived: replayed on it (see the module docstring).
+        self._waiting_moves = 0
+        self._waiting_open = False
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filter")
@@ -153,6 +165,7 @@ class ListPane(Vertical):
         else:
             self.shown_query = self.query_text
             self._show_articles(self.library.newest_first(), None, keep_current=True)
+            self._replay_filter_keys()
 
     def show_nothing(self, message: str) -> None:
         """An empty list that says ``message`` (while loading, or when there is nothing)."""
@@ -208,6 +221,7 @@ class ListPane(Vertical):
         event.stop()
         had_query = bool(self.query_text)
         self.query_text = event.value
+        self._waiting_moves, self._waiting_open = 0, False
         if bool(event.value) != had_query:
             # Esc "Back" comes and goes with the query (the screen's `_can_go_back`
             # tests the raw value): refreshing the footer on every key resent it each time.
@@ -224,6 +238,44 @@ class ListPane(Vertical):
         event.stop()
         self.save_filter()
         self.article_list.focus()
+
+    @property
+    def result_pending(self) -> bool:
+        """Whether the list still shows the result of an older query than the one typed."""
+        return self.shown_query != self.query_text
+
+    @on(FilterBar.Move)
+    def _filter_move(self, event: FilterBar.Move) -> None:
+        """↓/↑ in the filter box: move the list's highlight (now, or once the result is in)."""
+        event.stop()
+        if self.result_pending:
+            self._waiting_moves += event.delta
+            return
+        self.article_list.move_cursor(self.article_list.cursor + event.delta)
+
+    @on(FilterBar.Open)
+    def _filter_open(self, event: FilterBar.Open) -> None:
+        """Enter in the filter box: open the highlighted match (now, or once the result is in).
+
+        No match, nothing opens and the focus stays in the box to mend the query.
+        """
+        event.stop()
+        self.save_filter()
+        if self.result_pending:
+            self._waiting_open = True
+            return
+        self.article_list.action_open()
+
+    def _replay_filter_keys(self) -> None:
+        """The result for the latest keystroke is shown: do the moves and Enter that waited."""
+        if self.result_pending:
+            return
+        moves, self._waiting_moves = self._waiting_moves, 0
+        opening, self._waiting_open = self._waiting_open, False
+        if moves:
+            self.article_list.move_cursor(self.article_list.cursor + moves)
+        if opening:
+            self.article_list.action_open()
 
     # -- full-text search --------------------------------------------------------
 
@@ -267,6 +319,7 @@ class ListPane(Vertical):
         self.shown_query = self.query_text
         self.article_list.show_snippets(articles, rows.snippets, keep_cursor_on=target)
         self._shown(len(articles))
+        self._replay_filter_keys()
 
     def fulltext_term(self, article: Article) -> str | None:
         """What the reader should find in ``article`` when it is a full-text result, if anything."""
@@ -288,6 +341,7 @@ class ListPane(Vertical):
             sort=self.sort,
             is_read=store.is_read,
             is_starred=store.is_starred,
+            is_started=store.is_started,
         )
         if result.cancelled or worker.is_cancelled:
             return
@@ -322,6 +376,7 @@ class ListPane(Vertical):
             keep_current=not query,
             highlights=event.highlights,
         )
+        self._replay_filter_keys()
 
     @on(ArticleList.HighlightsWanted, "#list")
     def _highlights_wanted(self, event: ArticleList.HighlightsWanted) -> None:

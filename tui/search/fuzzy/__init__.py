@@ -26,14 +26,22 @@ term may match the title, the source or the author):
 7     scattered in the title (subsequence); CJK characters may scatter anywhere,
       Latin letters only with gaps of at most 2 after a contiguous word-start pair
 8     substring of the source or author only
-9     typo tolerance: rapidfuzz ``partial_ratio`` >= 85, only when classes 0-8
-      found fewer than ``FEW_RESULTS`` items
+9     a typo: a Latin term of 5+ letters is one edit or one swap of neighbours
+      (OSA distance 1) from a whole title word of 4+ Latin letters (``prcearious``
+      -> "Precarious"); never for CJK, digits or shorter terms
 ====  ===========================================================================
+
+Typos are looked up on every keystroke, not only when little else matched: the
+distinct Latin title words, bucketed by length, are the vocabulary (built as titles are
+added), and rapidfuzz compares a term with the ``len ± 1`` buckets in one C call; the
+words found lead to their items through the token index. The rest of the query is then
+scored among those items only.
 
 A multi-term item ranks by its worst term, then the sum of classes, then how compact
 the scattered terms are, then the title length (shorter wins), then the caller's order.
 Every class 0-8 predicate is closed under extending a term (a match of ``nato`` is
-also a match of ``nat``), which is what makes reusing ``previous`` exact.
+also a match of ``nat``), which is what makes reusing ``previous`` exact; class 9 is
+not, so it is worked out afresh every time and never narrows the next keystroke.
 
 Modules: :mod:`.terms` (query terms, patterns, the per-title reference classes),
 :mod:`.pinyin` (pinyin keys and their scans), :mod:`.blob` (newline-joined blobs),
@@ -43,11 +51,10 @@ Modules: :mod:`.terms` (query terms, patterns, the per-title reference classes),
 
 from __future__ import annotations
 
-from tui.search.fuzzy.index import FEW_RESULTS, FuzzyIndex, FuzzyResult, SearchCancelled
+from tui.search.fuzzy.index import FuzzyIndex, FuzzyResult, SearchCancelled
 from tui.search.fuzzy.packed import pack_folded
 
 __all__ = [
-    "FEW_RESULTS",
     "FuzzyIndex",
     "FuzzyResult",
     "SearchCancelled",

@@ -1,8 +1,8 @@
 """The fuzzy index: folded fields, the token index and blobs, and the search over them.
 
-Why one piece (~600 lines): :class:`FuzzyIndex` owns the lookup structures and every
+Why one piece (~650 lines): :class:`FuzzyIndex` owns the lookup structures and every
 path that reads them (token index, title blob, per-item reference scorer, reuse of the
-previous keystroke's result, typo tolerance); they must agree item for item, and
+previous keystroke's result, the typo vocabulary); they must agree item for item, and
 :class:`FuzzyResult` carries the index's own narrowing state between keystrokes.
 Patterns live in :mod:`.terms`, pinyin keys in :mod:`.pinyin`, ranking in :mod:`.rank`.
 """
@@ -19,14 +19,12 @@ from typing import Any
 
 from tui.search.chinese import pinyin_enabled, pinyin_key, pinyin_narrows
 from tui.search.fold import fold, fold_spans
-from tui.search.fuzzy.blob import MATCH_END, Segment, grow, scan
+from tui.search.fuzzy.blob import MATCH_END, Segment, grow, make_segment, scan
 from tui.search.fuzzy.packed import split_lines, unpack_folded
 from tui.search.fuzzy.pinyin import PinyinKeys
-from tui.search.fuzzy.rank import TYPO_TOP, Restriction, rank
+from tui.search.fuzzy.rank import Restriction, rank
 from tui.search.fuzzy.terms import (
     EXTRA_MASK,
-    FUZZY_CUTOFF,
-    FUZZY_MIN_LEN,
     INSIDE,
     META,
     MIDWORD_MIN_LEN,
@@ -36,24 +34,29 @@ from tui.search.fuzzy.terms import (
     START,
     START_WHOLE,
     TOKEN_RE,
+    TYPO,
     WHOLE,
     Term,
     best_positions,
+    buckets,
     compile_term,
-    fuzz,
     is_word,
-    literal_term,
     narrows,
+    near_words,
     subseq_extra,
     substring_class,
     terms_of,
+    typo_term,
+    typo_vocabulary,
+    typo_word,
+    whole_word,
 )
 
-#: Below this many class 0-8 results, the typo-tolerant class 9 is tried.
-FEW_RESULTS = 10
 #: Up to this many candidates are scored one by one; bigger sets use the bulk paths.
 POOL_MAX = 6000
 _CHECK_EVERY = 512
+#: Terms whose typo words are remembered (a query has a few; older ones are dropped).
+_TYPO_CACHE = 32
 
 
 class SearchCancelled(Exception):
@@ -71,7 +74,7 @@ class FuzzyResult:
     query: str
     ids: list[int]
     scores: list[float]
-    #: ``ids[:exact_count]`` matched exactly (classes 0-8); the rest by typo tolerance.
+    #: ``ids[:exact_count]`` matched exactly (classes 0-8); the rest had a typo (class 9).
     exact_count: int = 0
     _terms: tuple[str, ...] = field(default=(), repr=False, compare=False)
     _owner: int = field(default=0, repr=False, compare=False)
@@ -107,6 +110,18 @@ class FuzzyIndex:
         self._vocab_blob = ""
         self._vocab_ends: dict[int, str] = {}
         self._vocab_size = -1
+        #: Word length -> distinct Latin title words of 4+ letters (typo targets), in
+        #: the order first seen; grown by :meth:`add` (see :meth:`_typo_words`).
+        self._typo_vocab: dict[int, list[str]] = {}
+        #: False for :meth:`from_packed` indexes until a typo query needs the vocabulary.
+        self._typo_vocab_made = True
+        #: A :meth:`from_packed` index's vocabulary, one word a line (None: not packed).
+        self._packed_words: str | None = None
+        self._typo_vocab_count = 0
+        #: term -> :meth:`_typo_words`, for the vocabulary of ``_typo_vocab_count`` words:
+        #: typing a second term does not look the first one up again.
+        self._typo_cache: dict[str, list[str]] = {}
+        self._typo_cache_count = 0
         self._restrict_cache: Restriction | None = None
         #: False for :meth:`from_packed` indexes: no token index, Latin terms are scanned.
         self._tokenized = True
@@ -132,6 +147,8 @@ class FuzzyIndex:
         n = packed.lines
         index = cls(pinyin=pinyin)
         index._tokenized = False
+        index._typo_vocab_made = False  # made when a query needs it
+        index._packed_words = packed.words
         index._titles = split_lines(packed.titles, n)
         index._lens = list(map(len, index._titles))
         index._sources = split_lines(packed.sources, n)
@@ -188,6 +205,9 @@ class FuzzyIndex:
                 posting = postings.get(tok)
                 if posting is None:
                     postings[tok] = [i]
+                    if typo_word(tok):
+                        self._typo_vocab.setdefault(len(tok), []).append(tok)
+                        self._typo_vocab_count += 1
                 else:
                     posting.append(i)
             if is_word(ft[0]):
@@ -493,7 +513,7 @@ class FuzzyIndex:
 
         ranked, scores = rank(per_term, pool, self._lens, restrict)  # type: ignore[arg-type]
         exact = len(ranked)
-        if exact < FEW_RESULTS:
+        if any(map(typo_term, terms)):
             extra_ids, extra_scores = self._typo_matches(terms, set(ranked), restrict, stop)
             ranked += extra_ids
             scores += extra_scores
@@ -529,44 +549,115 @@ class FuzzyIndex:
         restrict: Restriction | None,
         stop: Callable[[], bool],
     ) -> tuple[list[int], list[float]]:
-        """Class 9: every term matches exactly or, when long enough, with a typo.
+        """Class 9: every term matches exactly, or by a typo in a whole title word.
 
-        A typo is only looked for after the first half of a term: candidates must match
-        every long term's first half exactly, which keeps this cheap and deterministic
-        (the same answer whether or not ``previous`` was used). Candidates are found
-        without pinyin (typos are in Latin titles); each term is then checked in full.
+        A Latin term of 5+ letters may be one edit or one swap of neighbours (OSA
+        distance 1) from a title word. Candidates are the items holding such a word
+        for some term (:meth:`_typo_ids`, from the vocabulary, never a scan of every
+        title), minus ``exclude`` (the exact matches); each term is then scored among
+        them, exactly or as a typo. Worked out afresh on every search (a typo match
+        is not closed under extending a term), so ``previous`` never carries it.
         """
-        if not any(len(t) >= FUZZY_MIN_LEN for t in terms):
+        # A long term without typo words can only match exactly, like a short one.
+        typo_ids = {t: ids for t in terms if typo_term(t) and (ids := self._typo_ids(t))}
+        candidates: set[int] = set().union(*typo_ids.values()) - exclude
+        if restrict is not None:
+            candidates &= restrict[1]
+        pool: Collection[int] = candidates
+        if not pool:
             return [], []
-        pool: Collection[int] | None = restrict[1] if restrict is not None else None
-        for t in sorted(terms, key=len, reverse=True):
-            relaxed = t[: max(2, (len(t) + 1) // 2)] if len(t) >= FUZZY_MIN_LEN else t
-            pool = self._term_codes(literal_term(relaxed), pool, stop).keys()
+        typo = TYPO << SHIFT
+        per_term: list[dict[int, int]] = []
+        graded = sorted(terms, key=lambda t: len(typo_ids.get(t, pool)))  # rarest typo first
+        if len(typo_ids) == 1:
+            # One long term: a candidate that matched it exactly would have failed some
+            # other term (it is no exact match), so it is a typo of that term in every
+            # item left; only the other terms need grading.
+            per_term.append(dict.fromkeys(candidates, typo))
+            graded = sorted((t for t in terms if t not in typo_ids), key=len, reverse=True)
+        for t in graded:
+            if stop():
+                raise SearchCancelled
+            d = self._codes_among(compile_term(t), pool, stop)
+            hits = typo_ids.get(t)
+            if hits:
+                d.update(zip([i for i in pool if i in hits and i not in d], repeat(typo)))
+            per_term.append(d)
+            pool = d.keys()
             if not pool:
                 return [], []
-        assert pool is not None
-        rank = restrict[2] if restrict is not None else None
-        keyed = []
-        for k, i in enumerate(pool):
-            if k % _CHECK_EVERY == 0 and stop():
-                raise SearchCancelled
-            if i in exclude:
-                continue
-            worst = 100.0
-            for t in terms:
-                if self._code(compile_term(t), i) is not None:
-                    continue
-                r = 0.0
-                if len(t) >= FUZZY_MIN_LEN:
-                    r = fuzz().partial_ratio(t, self._titles[i], score_cutoff=FUZZY_CUTOFF)
-                if not r:
-                    break
-                worst = min(worst, r)
-            else:
-                keyed.append((-worst, self._lens[i], rank[i] if rank else i, i))
-        keyed.sort()
-        top = TYPO_TOP
-        return [x[3] for x in keyed], [top * -x[0] / 100.0 for x in keyed]
+        return rank(per_term, pool, self._lens, restrict)
+
+    def _codes_among(
+        self, term: Term, pool: Collection[int], stop: Callable[[], bool]
+    ) -> dict[int, int]:
+        """Codes of one term among ``pool`` (typo candidates: up to thousands of items).
+
+        Grading thousands of items one by one costs tens of milliseconds, and the bulk
+        paths read the whole index: instead, scans of a blob of the pool's own titles
+        (and pinyin keys) find the few that can match, and only those are graded.
+        """
+        ids = sorted(pool)
+        if len(ids) <= _CHECK_EVERY:
+            return self._codes_in(term, ids, stop)
+        titles, sources, authors = self._titles, self._sources, self._authors
+        segment = [make_segment(0, [titles[i] for i in ids], ids)]
+        maybe = set(scan(segment, term.substring))
+        if term.subseq_blob is not None:
+            maybe.update(scan(segment, term.subseq_blob))
+        t = term.text
+        maybe.update(i for i in ids if t in sources[i] or t in authors[i])
+        if self.pinyin and term.pinyin is not None:
+            keyed: dict[int, int] = {}
+            self._pinyin_keys.bulk(term, keyed, ids)
+            maybe.update(keyed)
+        if stop():
+            raise SearchCancelled
+        return self._codes_in(term, [i for i in ids if i in maybe], stop)
+
+    def _typo_words(self, t: str) -> list[str]:
+        """Title words one edit or swap away from term ``t`` that do not contain it.
+
+        A word containing ``t`` already matches it exactly (classes 0-4). Only words of
+        ``len(t) ± 1`` letters can be that close, so only those buckets of the
+        vocabulary are compared (rapidfuzz, in C).
+        """
+        if not self._typo_vocab_made:
+            packed = self._packed_words
+            if packed is not None:
+                vocab = packed.split("\n") if packed else []
+            else:  # bytes of an older format: one pass over the titles
+                segments = self._blob_segments()
+                vocab = list(dict.fromkeys(w for g in segments for w in typo_vocabulary(g.blob)))
+            self._typo_vocab = buckets(vocab)
+            self._typo_vocab_made = True
+            self._typo_vocab_count = len(vocab)
+        cache = self._typo_cache
+        if self._typo_cache_count != self._typo_vocab_count or len(cache) >= _TYPO_CACHE:
+            cache.clear()
+            self._typo_cache_count = self._typo_vocab_count
+        words = cache.get(t)
+        if words is None:
+            words = []
+            for k in (len(t) - 1, len(t), len(t) + 1):
+                bucket = self._typo_vocab.get(k)
+                if bucket:
+                    words += [w for w in near_words(t, bucket) if t not in w]
+            cache[t] = words
+        return words
+
+    def _typo_ids(self, t: str) -> set[int]:
+        """Ids of the items whose title holds a typo of term ``t`` (:meth:`_typo_words`)."""
+        words = self._typo_words(t)
+        if not words:
+            return set()
+        if not self._tokenized:
+            return {i for w in words for i in self._scan_titles(whole_word(w))}
+        postings = self._postings
+        ids: set[int] = set()
+        for word in words:
+            ids.update(postings[word])
+        return ids
 
     # ----------------------------------------------------------------- display
 

@@ -22,9 +22,7 @@ def score(max_cls: int, sum_cls: int, n_terms: int) -> float:
 
 
 #: Score of a one-term query, indexed by term code.
-_SINGLE_SCORE = [s for cls in range(TYPO) for s in repeat(score(cls, cls, 1), 1 << SHIFT)]
-#: The best score a typo match (scaled by its similarity) can get.
-TYPO_TOP = 100.0 - 9.0 * TYPO
+_SINGLE_SCORE = [s for cls in range(TYPO + 1) for s in repeat(score(cls, cls, 1), 1 << SHIFT)]
 
 
 def rank(

@@ -7,7 +7,8 @@ answer for one term against one folded title: the index's bulk paths must agree 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
@@ -17,9 +18,10 @@ from tui.search.fold import fold
 
 #: Latin terms shorter than this only match at word starts (``ai`` is not in ``said``).
 MIDWORD_MIN_LEN = 3
-#: Terms shorter than this never match by typo tolerance (too many false hits).
-FUZZY_MIN_LEN = 4
-FUZZY_CUTOFF = 85.0
+#: Latin terms shorter than this never match by typo (``nato`` is one edit from too much).
+TYPO_MIN_LEN = 5
+#: Title words shorter than this are never a typo's target (a 5-letter term minus one).
+TYPO_WORD_MIN_LEN = TYPO_MIN_LEN - 1
 
 # Match classes, best first (the table in :mod:`tui.search.fuzzy`).
 START_WHOLE, WHOLE, START, PREFIX, INSIDE, PY_START, PY, SCATTER, META, TYPO = range(10)
@@ -40,18 +42,78 @@ _WIDE_RE = re.compile(f"[{_WIDE_CLASS}]")
 TOKEN_RE = re.compile(_WORD + "+")
 #: A run of one script class inside a query word: wide (CJK...) or not.
 _RUN_RE = re.compile(f"[{_WIDE_CLASS}]+|[^{_WIDE_CLASS}]+")
+#: A folded (lower-case) word of Latin letters only: what typo tolerance applies to.
+#: Basic Latin, Latin-1 (minus the sign ÷), Extended-A/B and Extended Additional.
+_LATIN = "a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+LATIN_WORD_RE = re.compile(f"[{_LATIN}]+")
+#: A run of Latin letters long enough to be a typo's target (see :func:`typo_vocabulary`).
+_LATIN_RUN_RE = re.compile(f"[{_LATIN}]{{{TYPO_WORD_MIN_LEN},}}")
 
 
 @cache
-def fuzz() -> Any:
-    """rapidfuzz's ``fuzz`` module, imported on first use.
+def _rapidfuzz() -> tuple[Any, Any]:
+    """rapidfuzz's ``OSA`` distance (Damerau with adjacent swaps) and ``process``, imported late.
 
-    Only typo tolerance needs it, and a one-shot ``newsdeck list --filter`` usually
-    does not: its import is a tenth of that command's start-up.
+    Only typo tolerance needs them, and a one-shot ``newsdeck list --filter`` usually
+    does not: rapidfuzz's import is a tenth of that command's start-up.
     """
-    from rapidfuzz import fuzz
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
 
-    return fuzz
+    return OSA, process
+
+
+def near_words(t: str, words: Sequence[str]) -> list[str]:
+    """The ``words`` within one edit or one swap of neighbours of ``t`` (one C-level pass)."""
+    osa, process = _rapidfuzz()
+    found = process.extract(t, words, scorer=osa.distance, score_cutoff=1, limit=None)
+    return [w for w, _, _ in found]
+
+
+def typo_term(t: str) -> bool:
+    """Whether term ``t`` (folded) may match a title word by typo: 5+ Latin letters."""
+    return len(t) >= TYPO_MIN_LEN and LATIN_WORD_RE.fullmatch(t) is not None
+
+
+def typo_word(word: str) -> bool:
+    """Whether a title word (a token, folded) may be a typo's target: 4+ Latin letters."""
+    return len(word) >= TYPO_WORD_MIN_LEN and LATIN_WORD_RE.fullmatch(word) is not None
+
+
+def typo_vocabulary(text: str) -> list[str]:
+    """The distinct words of folded ``text`` (titles joined by newlines) typos may aim at.
+
+    What :meth:`~tui.search.fuzzy.FuzzyIndex.add` collects title by title, in one pass,
+    plus runs of 4+ Latin letters inside longer tokens (``covid`` of ``covid19``): a
+    superset quicker to find (no word boundaries to test at every character), and
+    harmless, because the titles holding a typo's word are then found as whole words.
+    """
+    return list(dict.fromkeys(_LATIN_RUN_RE.findall(text)))
+
+
+def buckets(words: Iterable[str]) -> dict[int, list[str]]:
+    """``words`` by length (typos are looked for among words of ``len(term) ± 1`` only)."""
+    out: dict[int, list[str]] = {}
+    for w in words:
+        out.setdefault(len(w), []).append(w)
+    return out
+
+
+def whole_word(word: str) -> re.Pattern[str]:
+    """``word`` as a whole word, then the rest of its line (a blob scan at literal speed)."""
+    w = re.escape(word)
+    return re.compile(f"{w}(?<!{_WORD}{w})(?!{_WORD})[^\n]*")
+
+
+def is_typo_of(t: str, word: str) -> bool:
+    """Whether ``word`` is one edit or one swap of neighbours away from ``t``, not equal.
+
+    The reference answer of class ``TYPO`` for one word (the index looks words up in
+    bulk, see :meth:`~tui.search.fuzzy.FuzzyIndex.search`).
+    """
+    if word == t or abs(len(word) - len(t)) > 1 or not typo_word(word):
+        return False
+    return int(_rapidfuzz()[0].distance(t, word, score_cutoff=1)) <= 1
 
 
 @cache
@@ -159,12 +221,6 @@ def compile_term(t: str) -> Term:
     )
 
 
-@lru_cache(maxsize=64)
-def literal_term(t: str) -> Term:
-    """``compile_term(t)`` without pinyin: narrows typo candidates at literal-search cost."""
-    return replace(compile_term(t), pinyin=None, pinyin_blob=None, pinyin_first=None)
-
-
 def _occurrence_class(term: Term, title: str, p: int) -> int | None:
     """Class (0-4) of the occurrence of the term at position ``p`` of a folded title.
 
@@ -238,8 +294,8 @@ def best_positions(term: Term, folded: str, key: str | None) -> list[int]:
         m = term.subseq.search(folded)
         if m is not None:
             return [m.start(g) for g in range(1, k + 1)]
-    if k >= FUZZY_MIN_LEN:
-        al = fuzz().partial_ratio_alignment(term.text, folded, score_cutoff=FUZZY_CUTOFF)
-        if al is not None:
-            return [p for p in range(al.dest_start, al.dest_end) if folded[p] != " "]
+    if typo_term(term.text):
+        for m in TOKEN_RE.finditer(folded):
+            if is_typo_of(term.text, m.group()):
+                return list(range(m.start(), m.end()))
     return []
