@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui.cjk import CJK_CLASS
-from tui.search.chinese import to_simplified
+from tui.search.fold import fold
 
 __all__ = [
     "BANDS",
@@ -152,14 +151,9 @@ def story_title(title: str) -> str:
     return text
 
 
-def _fold(text: str) -> str:
-    """NFKC, casefold and Traditional -> Simplified (lengths may change)."""
-    return to_simplified(unicodedata.normalize("NFKC", text).casefold())
-
-
 def fold_compact(text: str) -> str:
     """:func:`_fold`, keeping only letters and digits."""
-    return _NOT_WORD.sub("", _fold(text))
+    return _NOT_WORD.sub("", fold(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +171,9 @@ class Features:
 def _folded_lead(text: str) -> str:
     """The folded start of ``text``: enough for :data:`LEAD_CHARS` letters and the terms."""
     take = LEAD_CHARS + 240
-    lead = _fold(text[:take])
+    lead = fold(text[:take])
     if len(text) > take and len(_NOT_WORD.sub("", lead)) < LEAD_CHARS:
-        lead = _fold(text[: LEAD_CHARS * 4])  # spaced-out (Latin) text: fold more
+        lead = fold(text[: LEAD_CHARS * 4])  # spaced-out (Latin) text: fold more
     return lead
 
 
@@ -189,7 +183,7 @@ def _features(folded_title: str, folded_lead: str) -> Features:
 
 def dup_features(title: str, text: str) -> Features:
     """The folded story title and the first :data:`LEAD_CHARS` folded letters of ``text``."""
-    return _features(_fold(story_title(title)), _folded_lead(text))
+    return _features(fold(story_title(title)), _folded_lead(text))
 
 
 def _grams(text: str) -> list[str]:
@@ -346,7 +340,7 @@ def title_keys(folded_title: str) -> tuple[int, ...]:
 
 def story_terms(title: str, text: str) -> StoryTerms:
     """The terms an article's story is recognised by (see :func:`related_score`)."""
-    folded_title = _fold(story_title(title))
+    folded_title = fold(story_title(title))
     return terms_of(folded_title, _term_lead(_folded_lead(text)))
 
 
@@ -371,7 +365,7 @@ class Signatures:
 
 def signatures(title: str, text: str) -> Signatures:
     """:func:`dup_keys` and the story terms of an article, folding its text once."""
-    folded_title = _fold(story_title(title))
+    folded_title = fold(story_title(title))
     folded_lead = _folded_lead(text)
     return Signatures(
         dup_keys(_features(folded_title, folded_lead)),
