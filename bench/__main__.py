@@ -34,7 +34,7 @@ from bench import corpus
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS: tuple[str, ...] = (
     "scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty", "typography",
-    "serve",
+    "serve", "images",
 )  # fmt: skip
 SIZES_FULL = (10_000, 100_000)
 SIZES_QUICK = (10_000,)
@@ -470,6 +470,18 @@ def section_serve(args: argparse.Namespace) -> None:
     main(["--articles", "20000" if args.quick else "20000,100000", "--sessions", "1,8,16"])
 
 
+def section_images(args: argparse.Namespace) -> None:
+    """``bench/image_bench.py: run(images, rounds, fmt) -> dict``: fetch+decode, cache, memory."""
+    run = load_bench_module("image_bench", "run")
+    for fmt in ("JPEG",) if args.quick else ("JPEG", "PNG"):
+        print()
+        note(f"-- 50 {fmt} pictures from a loopback server --")
+        dict_table(run(50, args.repeat, fmt))
+    print()
+    note("-- in the app: `i` to the first image drawn, bytes per protocol --")
+    load_bench_module("image_app_bench", "run")()
+
+
 RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "scan": ("1. Metadata scan: scan() vs raw first-4-KiB read", section_scan),
     "convert": ("2. HTML conversion on the real corpus", section_convert),
@@ -481,6 +493,7 @@ RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "pty": ("8. Bytes written to the terminal (SSH)", section_pty),
     "typography": ("9. Chinese line breaking on the real corpus", section_typography),
     "serve": ("10. serve ssh: many readers (memory, time to the list, keys)", section_serve),
+    "images": ("11. Article images: fetch + decode, cache hits, memory", section_images),
 }
 
 

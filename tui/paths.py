@@ -28,6 +28,11 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("newsdeck"))
 
 
+def image_cache_dir() -> Path:
+    """Fetched article images (``images/`` in the cache folder): rebuildable, size-bounded."""
+    return cache_dir() / "images"
+
+
 def data_dir() -> Path:
     """Reading state and the SSH host key: ``$NEWSDECK_DATA_DIR``, else the user data folder."""
     override = os.environ.get(ENV_DATA_DIR)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import tui.body
 import tui.files
+import tui.images
 import tui.search
 import tui.store
 
@@ -20,7 +21,7 @@ LOWER = ("tui.model", "tui.paths", "tui.library")
 
 def _lower_modules() -> list[str]:
     modules = list(LOWER)
-    for pkg in (tui.files, tui.body, tui.search, tui.store):
+    for pkg in (tui.files, tui.body, tui.search, tui.store, tui.images):
         modules += [m.name for m in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + ".")]
     return modules
 

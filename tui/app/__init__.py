@@ -18,6 +18,7 @@ def run(root: Path | str) -> int:
     from tui.app.app import NewsdeckApp
 
     app = NewsdeckApp(path)
+    app.detect_images()  # this process owns its terminal now (a forked ssh session too)
     result = app.run()
     return int(result or app.return_code or 0)
 

@@ -7,9 +7,10 @@ one place where a failed worker becomes a notification instead of a traceback.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, InvalidThemeError, SystemCommand
 from textual.binding import Binding, BindingType, Keymap
@@ -22,9 +23,13 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
 from tui.app.themes import DARK, DEFAULT_THEME, LIGHT, THEMES
 from tui.app.wrapping import install_line_breaking
+from tui.images.terminal import Terminal, detect
 from tui.paths import styles_dir
 from tui.store.config import Config, load_config, unknown_binding_ids
 from tui.store.state import StateStore
+
+if TYPE_CHECKING:
+    from tui.images import ImageStore
 
 
 class NewsdeckApp(App[int]):
@@ -46,8 +51,12 @@ class NewsdeckApp(App[int]):
         watch_css: bool = False,
         config: Config | None = None,
         store: StateStore | None = None,
+        image_store: ImageStore | None = None,
+        image_terminal: Terminal | None = None,
     ) -> None:
-        """``config``/``store`` default to the user's file and state database."""
+        """``config``/``store`` default to the user's file and state database;
+        ``image_store`` to the cache folder's; ``image_terminal`` to the forced
+        ``image_protocol`` (half-blocks for "auto" until :meth:`detect_images` asks)."""
         install_line_breaking()  # CJK line breaking wherever Rich or Textual wraps
         #: binding id -> keys now in force (see :meth:`set_keymap`); the help screen shows it.
         self.keymap: dict[str, str] = {}
@@ -65,6 +74,10 @@ class NewsdeckApp(App[int]):
                 self.startup_warnings.append(warning)
         #: The one reading-state store of this app (marks, views, saved searches).
         self.store = store
+        self._image_store = image_store
+        forced = config.image_protocol if config.image_protocol != "auto" else "halfblocks"
+        #: What this session's terminal draws images with (see :meth:`detect_images`).
+        self.image_terminal = image_terminal or Terminal(forced)
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -79,6 +92,35 @@ class NewsdeckApp(App[int]):
         if config.keys:
             self.startup_warnings += unknown_binding_ids(config, binding_ids())
             self.set_keymap(dict(config.keys))
+
+    def detect_images(self) -> None:
+        """Ask this process's terminal what images it can draw, once, before Textual
+        starts reading its input (it would swallow the replies). Not when images are
+        off (nothing is asked of the terminal then); half-blocks under ``serve web``."""
+        if self.config.images == "off":
+            return
+        web = "web" in os.environ.get("TEXTUAL_DRIVER", "")
+        self.image_terminal = detect(self.config.image_protocol, web=web)
+
+    @property
+    def image_store(self) -> ImageStore | None:
+        """The image cache (made on first use); None when images are off."""
+        if self.config.images == "off":
+            return None
+        if self._image_store is None:
+            from tui.images import ImageStore, image_cache_dir
+
+            self._image_store = ImageStore(image_cache_dir(), max_mb=self.config.image_cache_mb)
+        return self._image_store
+
+    def write_graphics(self, data: str) -> None:
+        """Image bytes (kitty, sixel) to this session's terminal, through the app's own
+        output: Textual's driver writes to the terminal the app runs on (the session's pty
+        under ``serve ssh``), in order with the screen updates. Textual has no public
+        call for raw output; its own clipboard support uses the driver the same way."""
+        driver = self._driver
+        if driver is not None and not self.is_web and data:
+            driver.write(self.image_terminal.wrap(data))
 
     def set_keymap(self, keymap: Keymap) -> None:
         """Textual's, also kept in :attr:`keymap`: Textual 8 has no public way to read it back."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from selectolax.lexbor import LexborNode
 
@@ -133,6 +133,8 @@ class _MarkdownWriter:
         #: each nesting level re-indents its contents (see :data:`MAX_BLOCK_WORK`).
         self.block_work = 0
         self.over_budget = False
+        #: Every image placeholder emitted, in order (what the reader's ``i`` loads).
+        self.images: list[ImageRef] = []
 
     # -- block plumbing -------------------------------------------------------------
 
@@ -451,6 +453,8 @@ class _MarkdownWriter:
             where = display_url(clean_url(raw_src) or "")
             if not where and not alt:
                 return
+        src = "" if where == "embedded image" else clean_url(raw_src) or ""
+        self.images.append(ImageRef(src, alt, where))
         self.block_or_inline(placeholder("🖼", "image", alt, where))
 
     def media(self, node: LexborNode, tag: str) -> None:
@@ -504,6 +508,32 @@ class _MarkdownWriter:
 
 
 # --------------------------------------------------------------------------- public API
+
+
+class ImageRef(NamedTuple):
+    """An image the body shows as a placeholder: its URL as written (may be relative or
+    empty), its alt text and the ``where`` its placeholder shows (``🖼 image: alt — where``)."""
+
+    src: str
+    alt: str
+    where: str
+
+
+def image_refs(html: str) -> list[ImageRef]:
+    """The body's images in the order their placeholders appear (a full conversion:
+    call it off the UI thread). Embedded ``data:`` images have an empty ``src``: not fetched."""
+    try:
+        html = sanitize(html)
+        html, cut = cut_to_budget(html)
+        parsed = parse_root(html)
+        if parsed is None:
+            return []
+        _tree, root = parsed
+        writer = _MarkdownWriter(clean_text="&#" in html)
+        writer.run(root, cut)
+        return writer.images
+    except Exception:
+        return []
 
 
 def html_to_markdown(html: str) -> str:

@@ -51,6 +51,12 @@ def register(subparsers: Any) -> None:
     p_show = subparsers.add_parser("show", help="render one article as Markdown")
     p_show.add_argument("path", type=Path)
     p_show.add_argument("--width", type=positive_int, metavar="N")
+    p_show.add_argument(
+        "--images",
+        action="store_true",
+        help="fetch and draw the article's images in the terminal's best protocol"
+        " (off when stdout is not a terminal)",
+    )
     p_show.set_defaults(handler=cmd_show)
 
     p_check = subparsers.add_parser("check", help="report files that are not readable articles")
@@ -162,6 +168,12 @@ def cmd_show(ns: argparse.Namespace) -> int:
     console = Console(width=ns.width, highlight=False, emoji=False, markup=False)
     body = Markdown(html_to_markdown(article.body or ""), hyperlinks=False)
     decode_link_urls(body.parsed)  # links show their URLs as browsers do
+    if getattr(ns, "images", False) and sys.stdout.isatty():
+        from tui.cli.show_images import print_with_images
+
+        header = article_header(article, details=True)
+        print_with_images(console, article, header, body)
+        return EXIT_OK
     console.print(Group(article_header(article, details=True), body))
     return EXIT_OK
 

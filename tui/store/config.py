@@ -18,11 +18,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from tui.images.limits import DEFAULT_CACHE_MB
 from tui.paths import config_dir
 from tui.search.sort import DEFAULT_SORT, SORTS
 
 __all__ = [
     "DEFAULT_CONFIG_TEXT",
+    "IMAGE_MODES",
+    "IMAGE_PROTOCOLS",
     "Config",
     "config_path",
     "load_config",
@@ -32,6 +35,14 @@ __all__ = [
 DEFAULT_THEME = "newsdeck-dark"
 #: The reader's text column, in cells (0: as wide as the pane).
 DEFAULT_READING_WIDTH = 80
+#: ``images``: never fetch / fetch when the reader presses i / fetch for the opened article.
+IMAGE_MODES = ("off", "ask", "auto")
+DEFAULT_IMAGES = "ask"
+#: ``image_protocol``: ask the terminal, or force one.
+IMAGE_PROTOCOLS = ("auto", "kitty", "sixel", "halfblocks")
+DEFAULT_IMAGE_PROTOCOL = "auto"
+#: The tallest an image is drawn, in terminal rows.
+DEFAULT_IMAGE_MAX_HEIGHT = 20
 
 DEFAULT_CONFIG_TEXT = f"""\
 # newsdeck settings. Delete this file to get the defaults (and these comments) back.
@@ -60,6 +71,22 @@ reading_width = {DEFAULT_READING_WIDTH}
 # (once the cursor rests). A preview never marks the article read.
 preview = true
 
+# Pictures in the reader. Fetching an image tells its server who reads what, so:
+# "off" never fetches, "ask" fetches the open article's images when you press i,
+# "auto" fetches them when you open an article (never for a preview or the list).
+images = "{DEFAULT_IMAGES}"
+
+# How images are drawn: "auto" asks the terminal (kitty graphics, then sixel, else
+# coloured half-blocks, which work everywhere); or force "kitty", "sixel" or "halfblocks".
+image_protocol = "{DEFAULT_IMAGE_PROTOCOL}"
+
+# Fetched images are kept in the cache folder up to this many megabytes (least
+# recently used go first). 0 = keep none.
+image_cache_mb = {DEFAULT_CACHE_MB}
+
+# The tallest an image is drawn, in terminal rows (its width follows the text column).
+image_max_height = {DEFAULT_IMAGE_MAX_HEIGHT}
+
 # Key remaps: binding id = keys, comma-separated, in Textual's key names
 # ("j", "down", "ctrl+d", "question_mark"). The ids are listed in the help screen (?).
 [keys]
@@ -74,6 +101,10 @@ _KNOWN = (
     "pinyin",
     "reading_width",
     "preview",
+    "images",
+    "image_protocol",
+    "image_cache_mb",
+    "image_max_height",
     "keys",
 )
 _BINDING_ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
@@ -92,6 +123,14 @@ class Config:
     reading_width: int = DEFAULT_READING_WIDTH
     #: Preview the list's highlighted article in the reader while none is open.
     preview: bool = True
+    #: When images are fetched: "off", "ask" (on i), "auto" (opened articles).
+    images: str = DEFAULT_IMAGES
+    #: "auto" (ask the terminal), "kitty", "sixel" or "halfblocks".
+    image_protocol: str = DEFAULT_IMAGE_PROTOCOL
+    #: The image cache folder's bound, in megabytes (0: keep none).
+    image_cache_mb: int = DEFAULT_CACHE_MB
+    #: The tallest an image is drawn, in terminal rows (at least 1).
+    image_max_height: int = DEFAULT_IMAGE_MAX_HEIGHT
     #: binding id -> comma-separated keys: the mapping ``App.set_keymap`` takes.
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The file these came from (None when none could be read).
@@ -192,6 +231,14 @@ def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
                 f"reading_width must be a whole number of cells, 0 or more, not {value!r};"
                 f" using {DEFAULT_READING_WIDTH}"
             )
+    images = _choice(data, "images", IMAGE_MODES, DEFAULT_IMAGES, warnings)
+    image_protocol = _choice(
+        data, "image_protocol", IMAGE_PROTOCOLS, DEFAULT_IMAGE_PROTOCOL, warnings
+    )
+    image_cache_mb = _whole(data, "image_cache_mb", 0, DEFAULT_CACHE_MB, "megabytes", warnings)
+    image_max_height = _whole(
+        data, "image_max_height", 1, DEFAULT_IMAGE_MAX_HEIGHT, "rows", warnings
+    )
     keys = _keys(data.get("keys", {}), warnings)
     return Config(
         theme=theme,
@@ -200,9 +247,41 @@ def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
         pinyin=flags["pinyin"],
         reading_width=reading_width,
         preview=flags["preview"],
+        images=images,
+        image_protocol=image_protocol,
+        image_cache_mb=image_cache_mb,
+        image_max_height=image_max_height,
         keys=MappingProxyType(keys),
         path=path,
     )
+
+
+def _choice(
+    data: dict[str, Any], name: str, choices: tuple[str, ...], default: str, warnings: list[str]
+) -> str:
+    """A setting that is one of ``choices`` (case and spaces forgiven), else the default."""
+    if name not in data:
+        return default
+    value = data[name]
+    if isinstance(value, str) and value.strip().lower() in choices:
+        return value.strip().lower()
+    warnings.append(f"{name} {value!r} is not one of {', '.join(choices)}; using {default!r}")
+    return default
+
+
+def _whole(
+    data: dict[str, Any], name: str, least: int, default: int, unit: str, warnings: list[str]
+) -> int:
+    """A whole number of ``unit`` no smaller than ``least``, else the default."""
+    if name not in data:
+        return default
+    value = data[name]
+    if isinstance(value, int) and not isinstance(value, bool) and value >= least:
+        return value
+    warnings.append(
+        f"{name} must be a whole number of {unit}, {least} or more, not {value!r}; using {default}"
+    )
+    return default
 
 
 def _keys(table: object, warnings: list[str]) -> dict[str, str]:

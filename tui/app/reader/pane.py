@@ -15,6 +15,11 @@ resize settles.
 
 Huge bodies (issue 6) show only their first part, with a notice at the end;
 ``ctrl+o`` (``reader.open_full``) renders the whole body.
+
+Images (issue 16): ``i`` (``reader.images``) or ``images = "auto"`` on an opened
+article (never a preview) starts a worker that fetches each image through the app's
+:class:`~tui.images.ImageStore` and encodes it for the column; each arrival is laid over
+the base lines (:mod:`.images`) keeping the line the reader was on.
 """
 
 from __future__ import annotations
@@ -26,13 +31,13 @@ from typing import ClassVar, Literal
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui.app.reader.find import FindBar
+from tui.app.reader.image_loading import ImageLoading
 from tui.app.reader.render import (
     MIN_WIDTH,
     ArticleRender,
@@ -58,7 +63,7 @@ SOURCES_KEPT = 32
 Position = Literal["top", "line", "fraction"]
 
 
-class Reader(Vertical):
+class Reader(ImageLoading):
     """The reading pane: loads and renders an article in a worker, then shows it.
 
     State for callers and the benchmark: ``loading_article`` is True from
@@ -70,6 +75,8 @@ class Reader(Vertical):
         Binding("ctrl+f", "find", "Find", id="reader.find"),
         # Live only while a truncated article is shown (see check_action).
         Binding(OPEN_FULL_KEY, "open_full", "Whole article", id="reader.open_full"),
+        # Live only for an opened article when images are not "off" (see check_action).
+        Binding("i", "load_images", "Images", id="reader.images"),
     ]
 
     class Loaded(Message):
@@ -102,6 +109,7 @@ class Reader(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._token = 0
+
         #: The article shown (or loading), None while the pane is empty.
         self.article: Article | None = None
         #: Rendered articles by (path, mtime, width, theme, whole).
@@ -144,6 +152,10 @@ class Reader(Vertical):
         if self.article is None:
             self.view.set_rendered(message_lines(self.empty_message, self._width()))
 
+    def column_width(self) -> int:
+        """The text column's width: the pane's, capped at ``reading_width``."""
+        return self._width()
+
     def _width(self) -> int:
         width = self.view.content_width
         if self.reading_width > 0:
@@ -172,6 +184,8 @@ class Reader(Vertical):
         """``open_full`` is live (and in the footer) only for a truncated article."""
         if action == "open_full":
             return self.truncated
+        if action == "load_images":
+            return self.images_live()
         return True
 
     def _sync_bindings(self) -> None:
@@ -209,7 +223,9 @@ class Reader(Vertical):
         screen, then the whole, as the worker renders them."""
         self._resume_open(article, preview)
         was_previewed = self.previewing and self.article is article
+        self.images_on_open(article, preview)
         self.previewing = preview
+        self.refresh_bindings()
         if was_previewed and not preview and (self.loading_article or self.rendering_article):
             return  # opening the preview being rendered: let that render go on
         self._token += 1
@@ -236,6 +252,7 @@ class Reader(Vertical):
         """Forget the article (the directory changed or it vanished)."""
         self._token += 1
         self.workers.cancel_group(self, "reader")
+        self.drop_images()
         self.resume.close()
         self.article = None
         self.previewing = False
@@ -336,9 +353,11 @@ class Reader(Vertical):
         """
         view = self.view
         current = view.current_match if position == "line" else None
+        rendered, overlays = self.lay_images(rendered)
         view.set_rendered(
             rendered, keep_position=position == "fraction", keep_line=position == "line"
         )
+        view.set_overlays(overlays)
         self._sync_bindings()
         find_bar = self.query_one(FindBar)
         if find_bar.has_class("-visible") and find_bar.input.value:

@@ -58,6 +58,8 @@ class Rendered:
     complete: bool = True
     #: Only the first part of a huge body is shown (see :data:`tui.body.caps.HTML_CAP`).
     truncated: bool = False
+    #: Lines of the article header (the lead image goes under them).
+    header_lines: int = 0
 
 
 def new_console(width: int) -> Console:
@@ -101,14 +103,20 @@ def render_notice(console: Console, notice: str, key: str) -> list[Strip]:
 
 
 def finish(
-    strips: list[Strip], width: int, *, complete: bool = True, truncated: bool = False
+    strips: list[Strip],
+    width: int,
+    *,
+    complete: bool = True,
+    truncated: bool = False,
+    header_lines: int = 0,
 ) -> Rendered:
     """Package lines, dropping trailing blank lines Markdown leaves behind."""
     end = len(strips)
     while end and not strips[end - 1].text.strip():
         end -= 1
     kept = strips[:end]
-    return Rendered(kept, [strip.text for strip in kept], width, complete, truncated)
+    plain = [strip.text for strip in kept]
+    return Rendered(kept, plain, width, complete, truncated, min(header_lines, end))
 
 
 class ArticleRender:
@@ -123,6 +131,7 @@ class ArticleRender:
         self.width = width
         self.console = new_console(width)
         self.strips = render_header(self.console, article)
+        self.header_lines = len(self.strips)
         self._chunks = 0
 
     def add(self, markdown: str) -> None:
@@ -134,15 +143,22 @@ class ArticleRender:
 
     def head(self, source: Source) -> Rendered:
         """The lines so far, shown while the rest renders."""
-        return finish(self.strips, self.width, complete=False, truncated=source.truncated)
+        return finish(
+            self.strips,
+            self.width,
+            complete=False,
+            truncated=source.truncated,
+            header_lines=self.header_lines,
+        )
 
     def done(self, source: Source, key: str) -> Rendered:
         """The whole article; a truncated one ends with the notice naming ``key``."""
-        rendered = finish(self.strips, self.width, truncated=source.truncated)
+        header = self.header_lines
+        rendered = finish(self.strips, self.width, truncated=source.truncated, header_lines=header)
         if source.notice is None:
             return rendered
         notice = render_notice(self.console, source.notice, key)
-        return finish([*rendered.strips, *notice], self.width, truncated=True)
+        return finish([*rendered.strips, *notice], self.width, truncated=True, header_lines=header)
 
 
 def render_article(article: Article, markdown: str | None, width: int) -> Rendered:
@@ -153,12 +169,13 @@ def render_article(article: Article, markdown: str | None, width: int) -> Render
     width = max(MIN_WIDTH, width)
     console = new_console(width)
     strips = render_header(console, article)
+    header = len(strips)
     if markdown is None:
         loading = Text("Loading…", style="dim italic")
         strips += [Strip(line) for line in console.render_lines(loading, pad=False)]
     else:
         strips += render_markdown(console, markdown)
-    return finish(strips, width)
+    return finish(strips, width, header_lines=header)
 
 
 def message_lines(message: str, width: int) -> Rendered:

@@ -13,6 +13,7 @@ painted onto the line before the margin is added, so they stay in place.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -23,6 +24,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.reader.images import Overlay
 from tui.app.reader.render import Rendered
 
 #: About the most lines a pane shows: the painted-line memo holds a few screens.
@@ -66,6 +68,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._painted: dict[tuple[int, int, int, Style], Strip] = {}
         #: (size, container size, virtual size) at the last layout that reached us.
         self._laid_out: tuple[Size, Size, Size] | None = None
+        #: Sixel images drawn over their (half-block) rows when wholly on screen.
+        self.overlays: list[Overlay] = []
+        #: Where graphics bytes go (the app's driver); None: nowhere.
+        self.graphics_writer: Callable[[str], None] | None = None
+        self._overlay_pending = False
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -113,6 +120,7 @@ class ArticleView(ScrollView, can_focus=True):
         follow_end = keep_line and self._end_pending and self.scroll_y >= self.max_scroll_y
         self._end_pending = self._end_pending and not rendered.complete
         self._rendered = rendered
+        self.overlays = []
         self._set_matches([])
         self.virtual_size = Size(rendered.width, len(rendered.strips))
         if follow_end:
@@ -120,6 +128,36 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             self.scroll_to(y=y, animate=False, immediate=True)
         self.refresh()
+
+    def set_overlays(self, overlays: list[Overlay]) -> None:
+        """The sixels of the lines now shown (:mod:`.images`)."""
+        self.overlays = overlays
+        self._schedule_overlays()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._schedule_overlays()
+
+    def _schedule_overlays(self) -> None:
+        if self.overlays and not self._overlay_pending:
+            self._overlay_pending = True
+            self.call_after_refresh(self.draw_overlays)
+
+    def draw_overlays(self) -> None:
+        """Draw each sixel whose rows are all on screen, over them (after Textual's paint:
+        the rows under it are half-blocks, so a half-scrolled image still shows)."""
+        self._overlay_pending = False
+        write = self.graphics_writer
+        if write is None or not self.overlays or not self.screen.is_active:
+            return
+        region = self.scrollable_content_region
+        top = int(self.scroll_y)
+        for overlay in self.overlays:
+            y = overlay.line - top
+            if y < 0 or y + overlay.rows > region.height:
+                continue
+            x = region.x + self.margin + overlay.offset
+            write(f"\x1b7\x1b[{region.y + y + 1};{x + 1}H{overlay.payload}\x1b8")
 
     def action_scroll_end(self) -> None:
         """Go to the end, and stay there if the rest of the article is still coming."""
