@@ -115,6 +115,7 @@ def stream_list(root: Path, query: str | None, limit: int | None, as_json: bool)
     A fuzzy-only ``--filter`` matches first (over stored keys), then prints its rows.
     """
     from tui.cli.common import directory_problem, parse_filter
+    from tui.store import streamed
     from tui.store.streamed import fresh_index, listed_rows, row_of_columns
 
     if directory_problem(root):
@@ -130,8 +131,13 @@ def stream_list(root: Path, query: str | None, limit: int | None, as_json: bool)
         if fresh is None:
             return None
         if text is None:
-            rows: Iterator[tuple[Any, ...]] = listed_rows(fresh, limit)
-            readable = unreadable = -1
+            printed = _print_rows(listed_rows(fresh, limit), as_json)
+            if limit and printed == limit:
+                unreadable = streamed.unreadable(fresh)
+                readable = streamed.total(fresh) - unreadable
+            else:  # every readable article was printed
+                readable = printed
+                unreadable = streamed.total(fresh) - printed
         else:
             from tui.store.listing import match_ids
 
@@ -140,12 +146,8 @@ def stream_list(root: Path, query: str | None, limit: int | None, as_json: bool)
                 return None
             ids = matched.ids[:limit] if limit else matched.ids
             rows = (row_of_columns(row) for row in _rows_by_id(fresh.index, ids))
+            printed = _print_rows(rows, as_json)
             readable, unreadable = matched.readable, matched.unreadable
-        printed = _print_rows(rows, as_json)
-        if readable < 0:
-            from tui.store.streamed import counts
-
-            readable, _problems, unreadable = counts(fresh)
     _summary(root, f"{printed} of {readable} articles listed", unreadable)
     return EXIT_OK
 
@@ -167,18 +169,18 @@ def _print_rows(rows: Iterator[tuple[Any, ...]], as_json: bool) -> int:
     The first batch is flushed at once (a pipe is block-buffered); then a batch is one
     write. Returns how many rows were printed.
     """
-    from tui.store.streamed import record
+    from tui.store.streamed import json_line
 
     out = sys.stdout
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(..., False) uses
-    lists: dict[str, list[str]] = {}
+    lists: dict[str, str] = {}
+    sources: dict[str, str] = {}
     lines: list[str] = []
     printed, flush_at = 0, 1
     for row in rows:
         if as_json:
-            lines.append(encode(record(row, lists)))
+            lines.append(json_line(row, lists))
         else:
-            lines.append(row_line(row[4], row[6], row[2]))
+            lines.append(row_line(row[4], row[6], row[2], sources))
         printed += 1
         if printed == flush_at:
             lines.append("")
@@ -236,22 +238,40 @@ def list_line(article: Article) -> str:
     return _line(date_column(article.date), article.source, article.title)
 
 
-def row_line(date: str | None, source: str | None, title: str) -> str:
-    """:func:`list_line` of a stored row (``date`` as stored: ISO text, or None)."""
+def row_line(date: str | None, source: str | None, title: str, sources: dict[str, str]) -> str:
+    """:func:`list_line` of a stored row (``date`` as stored: ISO text, or None).
+
+    ``sources`` caches each source's padded column: a list repeats a few sources.
+    """
+    column = sources.get(source or "")
+    if column is None:
+        column = sources[source or ""] = _source_column(source)
+    return f"{_row_date(date)}  {column}  {title}"
+
+
+def _row_date(date: str | None) -> str:
+    """:func:`~tui.body.dates.date_column` of a stored ISO date, by slicing when it is UTC."""
+    if date is not None and len(date) >= 25 and date.endswith("+00:00") and date[0] != "0":
+        return f"{date[:10]} {date[11:16]} UTC"  # what format_date's strftime makes of it
     from datetime import datetime
 
     from tui.body.dates import date_column
 
-    return _line(date_column(datetime.fromisoformat(date) if date else None), source, title)
+    return date_column(datetime.fromisoformat(date) if date else None)
 
 
 def _line(date: str, source: str | None, title: str) -> str:
+    return f"{date}  {_source_column(source)}  {title}"
+
+
+def _source_column(source: str | None) -> str:
+    """The source cut and padded to :data:`SOURCE_WIDTH` cells."""
     from rich.cells import cell_len, set_cell_size
 
     source = source or ""
     if cell_len(source) > SOURCE_WIDTH:
         source = set_cell_size(source, SOURCE_WIDTH - 1) + "…"
-    return f"{date}  {set_cell_size(source, SOURCE_WIDTH)}  {title}"
+    return set_cell_size(source, SOURCE_WIDTH)
 
 
 def cmd_show(ns: argparse.Namespace) -> int:
@@ -312,7 +332,7 @@ def stream_check(root: Path) -> int | None:
     cannot answer alone.
     """
     from tui.cli.common import directory_problem
-    from tui.store.streamed import check_rows, counts, fresh_index
+    from tui.store.streamed import check_rows, fresh_index, total
 
     if directory_problem(root):
         return None
@@ -326,5 +346,7 @@ def stream_check(root: Path) -> int | None:
         if lines:
             out.write("\n".join(lines) + "\n")
         out.flush()
-        good, with_problems, unreadable = counts(fresh)
+        good = total(fresh) - len(bad)
+    with_problems = sum(1 for _, found in problems if found)
+    unreadable = len(bad)
     return _check_summary(good, with_problems, unreadable)

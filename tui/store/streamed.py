@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,20 +29,21 @@ __all__ = [
     "ROW",
     "Fresh",
     "check_rows",
-    "counts",
     "fresh_index",
+    "json_line",
     "listed_rows",
-    "record",
     "row_of_columns",
+    "total",
+    "unreadable",
 ]
 
 #: The columns a listed row carries, in :meth:`Article.to_json` order, then ``date_ts``.
 ROW = "path, format, title, url, date, author, source, categories, tags, image, problems, date_ts"
-#: Readable articles in list order, dated then undated. Each statement walks an index
-#: (or a small set) and sorts only runs of one date by title: the first rows come at once.
+#: Readable articles in list order, dated then undated. The first walks the date index
+#: (titles of one date are ordered here: SQLite's per-date sorts cost more); the
+#: second a small set. Either way the first rows come at once.
 _DATED = (
-    f"SELECT {ROW} FROM articles WHERE error IS NULL AND date_ts IS NOT NULL "
-    "ORDER BY date_ts DESC, title"
+    f"SELECT {ROW} FROM articles WHERE error IS NULL AND date_ts IS NOT NULL ORDER BY date_ts DESC"
 )
 _UNDATED = f"SELECT {ROW} FROM articles WHERE error IS NULL AND date_ts IS NULL ORDER BY title"
 #: Rows read per batch once the first (small) batch is out.
@@ -82,9 +83,9 @@ def listed_rows(fresh: Fresh, limit: int | None = None) -> Iterator[Row]:
     """
     left = limit
     first = min(limit + 1, _BATCH) if limit else 200
-    for sql in (_DATED, _UNDATED):
+    for sql, same in ((_DATED, 11), (_UNDATED, 2)):
         batches = fresh.index.iter_query(sql, size=first)
-        for row in _walk_ties(batches, fresh.positions):
+        for row in _in_order(batches, same, fresh.positions):
             yield row
             if left is not None:
                 left -= 1
@@ -93,29 +94,30 @@ def listed_rows(fresh: Fresh, limit: int | None = None) -> Iterator[Row]:
         first = _BATCH
 
 
-def _walk_ties(batches: Iterable[list[Row]], positions: dict[str, int]) -> Iterator[Row]:
-    """The rows with each run of equal (date, title) put in walk order, as a stable sort does.
+def _in_order(batches: Iterable[list[Row]], same: int, positions: dict[str, int]) -> Iterator[Row]:
+    """Rows already in order by column ``same``, each run of equal values put in list order.
 
-    An entry whose directory is not recorded cannot occur in a fresh index; it would
-    go after the recorded ones of its run, rather than stop a list half printed.
+    That is by title, then by walk position, as a stable sort of the walk leaves
+    them. An entry whose directory is not recorded cannot occur in a fresh index;
+    it would go after the recorded ones of its run rather than stop a list half printed.
     """
     run: list[Row] = []
     for batch in batches:
         for row in batch:
-            if run and (row[11] != run[0][11] or row[2] != run[0][2]):
-                yield from _in_walk_order(run, positions)
+            if run and row[same] != run[0][same]:
+                yield from _sorted_run(run, positions)
                 run = []
             run.append(row)
-    yield from _in_walk_order(run, positions)
+    yield from _sorted_run(run, positions)
 
 
-def _in_walk_order(run: list[Row], positions: dict[str, int]) -> list[Row]:
+def _sorted_run(run: list[Row], positions: dict[str, int]) -> list[Row]:
     if len(run) < 2:
         return run
     unplaced = (len(positions), "")
 
-    def key(row: Row) -> tuple[tuple[int, str], str]:
-        return (walk_key(row[0], positions) or unplaced, row[0])
+    def key(row: Row) -> tuple[str, tuple[int, str], str]:
+        return (row[2], walk_key(row[0], positions) or unplaced, row[0])
 
     return sorted(run, key=key)
 
@@ -125,44 +127,50 @@ def row_of_columns(row: Sequence[Any]) -> Row:
     return (row[0], *row[3:13], None)
 
 
-def record(row: Row, lists: dict[str, list[str]]) -> dict[str, Any]:
-    """The ``newsdeck list --json`` record of a row: :meth:`Article.to_json`'s keys and values.
+def json_line(row: Row, lists: dict[str, str]) -> str:
+    """The ``newsdeck list --json`` line of a row: :meth:`Article.to_json` as ``json.dumps``
+    (``ensure_ascii=False``) writes it, byte for byte (a test holds them equal).
 
-    ``lists`` caches decoded list columns (most are ``[]`` or repeat); each record
-    gets its own copies.
+    Why by hand: the generic encoder costs more than reading the row. A list column
+    is stored as ``json.dumps`` wrote it; each distinct one is re-encoded once
+    (``lists`` caches that). ``date`` is stored as ``date.isoformat()``.
     """
     path, fmt, title, url, date, author, source, cats, tags, image, probs, _ts = row
-    return {
-        "path": path,
-        "format": fmt,
-        "title": title,
-        "url": url,
-        "date": date,  # stored as date.isoformat(): the same text
-        "author": author,
-        "source": source,
-        "categories": _decoded(cats, lists),
-        "tags": _decoded(tags, lists),
-        "image": image,
-        "problems": _decoded(probs, lists),
-    }
+    text = _text
+    return (
+        f'{{"path": {text(path)}, "format": {_maybe(fmt)}, "title": {text(title)}, '
+        f'"url": {_maybe(url)}, "date": {_maybe(date)}, "author": {_maybe(author)}, '
+        f'"source": {_maybe(source)}, "categories": {_listed(cats, lists)}, '
+        f'"tags": {_listed(tags, lists)}, "image": {_maybe(image)}, '
+        f'"problems": {_listed(probs, lists)}}}'
+    )
 
 
-def _decoded(text: str, lists: dict[str, list[str]]) -> list[str]:
-    if text == "[]":
-        return []
-    cached = lists.get(text)
-    if cached is None:
-        cached = lists[text] = list(json.loads(text))
-    return list(cached)
+#: What ``json.dumps(..., ensure_ascii=False)`` makes of a string.
+_text: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def counts(fresh: Fresh) -> tuple[int, int, int]:
-    """(readable, readable with problems, unreadable) entries of the index."""
-    row = fresh.index.query(
-        "SELECT count(*) - count(error), "
-        "coalesce(sum(error IS NULL AND problems != '[]'), 0), count(error) FROM articles"
-    )[0]
-    return int(row[0]), int(row[1]), int(row[2])
+def _maybe(value: str | None) -> str:
+    return "null" if value is None else _text(value)
+
+
+def _listed(stored: str, lists: dict[str, str]) -> str:
+    if stored == "[]":
+        return stored
+    line = lists.get(stored)
+    if line is None:
+        line = lists[stored] = json.dumps(list(json.loads(stored)), ensure_ascii=False)
+    return line
+
+
+def total(fresh: Fresh) -> int:
+    """Every entry of the index, readable or not (counted from an index: no table scan)."""
+    return int(fresh.index.query("SELECT count(*) FROM articles")[0][0])
+
+
+def unreadable(fresh: Fresh) -> int:
+    """The entries that are not readable articles."""
+    return int(fresh.index.query("SELECT count(*) FROM articles WHERE error IS NOT NULL")[0][0])
 
 
 def check_rows(fresh: Fresh) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
@@ -172,7 +180,6 @@ def check_rows(fresh: Fresh) -> tuple[list[tuple[str, str]], list[tuple[str, lis
     )
     unplaced = (len(positions := fresh.positions), "")
     rows.sort(key=lambda row: (walk_key(row[0], positions) or unplaced, row[0]))
-    lists: dict[str, list[str]] = {}
     bad = [(str(row[0]), str(row[1])) for row in rows if row[1] is not None]
-    problems = [(str(row[0]), _decoded(row[2], lists)) for row in rows if row[1] is None]
+    problems = [(str(row[0]), list(json.loads(row[2]))) for row in rows if row[1] is None]
     return bad, problems
