@@ -33,7 +33,7 @@ from bench import corpus
 
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS: tuple[str, ...] = (
-    "scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty", "typography",
+    "scan", "convert", "fuzzy", "list", "cli", "app", "index", "appindex", "pty", "typography",
     "serve",
 )  # fmt: skip
 SIZES_FULL = (10_000, 100_000)
@@ -423,6 +423,20 @@ def section_fuzzy(args: argparse.Namespace) -> None:
 def section_list(args: argparse.Namespace) -> None:
     """``bench/list_bench.py: run(n) -> dict``, for each corpus size."""
     _per_size("list_bench", args)
+
+
+def section_cli(args: argparse.Namespace) -> None:
+    """``bench/cli_bench.py``: first line and whole run of list/search/check on a warm index.
+
+    ``$NEWSDECK_BENCH_BASELINE``: another checkout (with its .venv) to run alongside.
+    """
+    run = load_bench_module("cli_bench", "run")
+    report = load_bench_module("cli_bench", "report")
+    baseline = os.environ.get("NEWSDECK_BENCH_BASELINE")
+    for n in args.sizes:
+        print()
+        note(f"-- n = {n:,} --")
+        report(run(n, Path(baseline) if baseline else None, 3))
 
 
 def section_app(args: argparse.Namespace) -> None:

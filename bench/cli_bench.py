@@ -39,8 +39,11 @@ COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def first_line(argv: list[str], cwd: Path) -> tuple[float, float, int]:
-    """(seconds to the first stdout line, seconds to exit, lines) of one process."""
+def first_line(argv: list[str], cwd: Path) -> tuple[float, float, int, float]:
+    """(seconds to the first stdout line, seconds to exit, lines, CPU seconds) of one process.
+
+    CPU seconds (user + system) say what the process cost when the machine is busy.
+    """
     started = time.perf_counter()
     proc = subprocess.Popen(
         argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0
@@ -49,10 +52,11 @@ def first_line(argv: list[str], cwd: Path) -> tuple[float, float, int]:
     first = proc.stdout.readline()
     at_first = time.perf_counter() - started
     rest = proc.stdout.read()
-    proc.wait()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     total = time.perf_counter() - started
     lines = (first + rest).count(b"\n")
-    return (at_first if first else total), total, lines
+    return (at_first if first else total), total, lines, usage.ru_utime + usage.ru_stime
 
 
 def command(checkout: Path, root: Path, args: tuple[str, ...]) -> list[str]:
@@ -73,8 +77,8 @@ def run(n: int, baseline: Path | None, repeat: int) -> list[dict[str, object]]:
     results: list[dict[str, object]] = []
     checkouts = [("new", REPO)] + ([("base", baseline)] if baseline else [])
     for label, args in COMMANDS:
-        times: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _ in checkouts}
-        for name, checkout in checkouts:  # warm the page cache
+        times: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name, _ in checkouts}
+        for _name, checkout in checkouts:  # warm the page cache
             first_line(command(checkout, root, args), checkout)
         for _ in range(repeat):
             for name, checkout in checkouts:
@@ -91,6 +95,7 @@ def run(n: int, baseline: Path | None, repeat: int) -> list[dict[str, object]]:
                     "total_median": statistics.median(t[1] for t in got),
                     "total_range": (min(t[1] for t in got), max(t[1] for t in got)),
                     "lines": got[0][2],
+                    "cpu_median": statistics.median(t[3] for t in got),
                 }
             )
     return results
@@ -104,7 +109,8 @@ def report(results: list[dict[str, object]]) -> None:
         print(
             f"{r['n']:>7} {r['command']:<30} {r['path']:<4} "
             f"first {r['first_median']:6.3f} s [{f0:.3f}-{f1:.3f}]  "
-            f"whole {r['total_median']:6.3f} s [{t0:.3f}-{t1:.3f}]  {r['lines']} lines"
+            f"whole {r['total_median']:6.3f} s [{t0:.3f}-{t1:.3f}]  "
+            f"cpu {r['cpu_median']:6.3f} s  {r['lines']} lines"
         )
 
 
@@ -114,7 +120,6 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     parser.add_argument("--repeat", type=int, default=3)
     ns = parser.parse_args()
-    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "0")
     for n in ns.sizes:
         report(run(n, ns.baseline, ns.repeat))
 

@@ -91,12 +91,15 @@ def cmd_list(ns: argparse.Namespace) -> int:
             line = list_line(article)
             out.write((line + f"  ×{len(copies) + 1}" if copies else line) + "\n")
     out.flush()
-    if fold:
-        copies_listed = sum(len(copies or ()) for _, copies in rows)
-        listed = f"{len(rows)} entries ({len(rows) + copies_listed} articles with their copies)"
-    else:
-        listed = f"{len(rows)}"
-    _summary(root, f"{listed} of {selection.readable} articles listed", selection.unreadable)
+    listed = f"{len(rows)} of {selection.readable} articles listed"
+    if fold:  # each line is an entry standing for itself and its copies
+        folded = sum(len(copies or ()) for _, copies in rows)
+        entries = "entry" if len(rows) == 1 else "entries"
+        listed = (
+            f"{len(rows)} {entries} of {selection.readable} articles listed "
+            f"({folded} {'copy' if folded == 1 else 'copies'} folded in)"
+        )
+    _summary(root, listed, selection.unreadable)
     return EXIT_OK
 
 
