@@ -39,7 +39,11 @@ COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def first_line(argv: list[str], cwd: Path) -> tuple[float, float, int, float]:
+#: Seconds to the first line, seconds to exit, lines printed, CPU seconds.
+Timing = tuple[float, float, int, float]
+
+
+def first_line(argv: list[str], cwd: Path) -> Timing:
     """(seconds to the first stdout line, seconds to exit, lines, CPU seconds) of one process.
 
     CPU seconds (user + system) say what the process cost when the machine is busy.
@@ -77,7 +81,7 @@ def run(n: int, baseline: Path | None, repeat: int) -> list[dict[str, object]]:
     results: list[dict[str, object]] = []
     checkouts = [("new", REPO)] + ([("base", baseline)] if baseline else [])
     for label, args in COMMANDS:
-        times: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name, _ in checkouts}
+        times: dict[str, list[Timing]] = {name: [] for name, _ in checkouts}
         for _name, checkout in checkouts:  # warm the page cache
             first_line(command(checkout, root, args), checkout)
         for _ in range(repeat):
