@@ -134,7 +134,7 @@ def stream_list(root: Path, query: str | None, limit: int | None, as_json: bool)
         if fresh is None:
             return None
         if text is None:
-            printed = _print_rows(listed_rows(fresh, limit), as_json)
+            printed = _print_rows(listed_rows(fresh, limit, plain=not as_json), as_json)
             if limit and printed == limit:
                 unreadable = streamed.unreadable(fresh)
                 readable = streamed.total(fresh) - unreadable

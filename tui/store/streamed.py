@@ -46,6 +46,8 @@ _DATED = (
     f"SELECT {ROW} FROM articles WHERE error IS NULL AND date_ts IS NOT NULL ORDER BY date_ts DESC"
 )
 _UNDATED = f"SELECT {ROW} FROM articles WHERE error IS NULL AND date_ts IS NULL ORDER BY title"
+#: :data:`ROW` with only what a plain ``list`` line shows (and orders by): less to decode.
+_PLAIN = "path, NULL, title, NULL, date, NULL, source, NULL, NULL, NULL, NULL, date_ts"
 #: Rows read per batch once the first (small) batch is out.
 _BATCH = 2000
 
@@ -76,14 +78,17 @@ def fresh_index(root: Path) -> Iterator[Fresh | None]:
         yield None if positions is None else Fresh(index, positions)
 
 
-def listed_rows(fresh: Fresh, limit: int | None = None) -> Iterator[Row]:
+def listed_rows(fresh: Fresh, limit: int | None = None, *, plain: bool = False) -> Iterator[Row]:
     """Readable rows (:data:`ROW`) newest first, as ``newsdeck list`` orders articles.
 
     With ``limit``, stops after that many rows (reading one more, and the rest of a tie).
+    ``plain``: only path, title, date, source and date_ts are read (the rest is None).
     """
     left = limit
     first = min(limit + 1, _BATCH) if limit else 200
     for sql, same in ((_DATED, 11), (_UNDATED, 2)):
+        if plain:
+            sql = sql.replace(ROW, _PLAIN, 1)
         batches = fresh.index.iter_query(sql, size=first)
         for row in _in_order(batches, same, fresh.positions):
             yield row
