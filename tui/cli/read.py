@@ -169,8 +169,8 @@ def _rows_by_id(index: Index, ids: list[int]) -> Iterator[tuple[Any, ...]]:
 def _print_rows(rows: Iterator[tuple[Any, ...]], as_json: bool) -> int:
     """Write ``list``'s line (or JSON record) for each :data:`~tui.store.streamed.ROW` row.
 
-    The first batch is flushed at once (a pipe is block-buffered); then a batch is one
-    write. Returns how many rows were printed.
+    The first line is flushed at once (a pipe is block-buffered); then every 2,000
+    lines are one write. Returns how many rows were printed.
     """
     from tui.store.streamed import json_line
 
