@@ -213,3 +213,20 @@ def test_search_never_prints_a_hit_rewritten_in_place(
     assert (code, out) == (1, "")
     code, out, _ = _run(capsys, ["search", str(root), "horse", "--rescan", "--json"])
     assert code == 0 and "a/hit.md" in out
+
+
+def test_check_findings_are_kept_until_the_rows_change(
+    write: Write, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _ties(write)
+    _index(root)
+    first = _run(capsys, ["check", str(root)])
+    monkeypatch.setattr(Index, "query", None)  # a kept answer needs no row scan
+    assert _run(capsys, ["check", str(root)]) == first
+    monkeypatch.undo()
+    write("d/empty.md", "")
+    _index(root)
+    streamed, general = _both(capsys, monkeypatch, ["check", str(root)])
+    assert streamed == general
+    assert "d/empty.md: error: empty file" in streamed[1]
+    assert streamed[2].endswith(" 3 unreadable\n")

@@ -136,8 +136,9 @@ def stream_list(root: Path, query: str | None, limit: int | None, as_json: bool)
         if text is None:
             printed = _print_rows(listed_rows(fresh, limit, plain=not as_json), as_json)
             if limit and printed == limit:
-                unreadable = streamed.unreadable(fresh)
-                readable = streamed.total(fresh) - unreadable
+                found = streamed.findings(fresh)
+                unreadable = len(found.bad)
+                readable = found.total - unreadable
             else:  # every readable article was printed
                 readable = printed
                 unreadable = streamed.total(fresh) - printed
@@ -335,21 +336,21 @@ def stream_check(root: Path) -> int | None:
     cannot answer alone.
     """
     from tui.cli.common import directory_problem
-    from tui.store.streamed import check_rows, fresh_index, total
+    from tui.store.streamed import findings, fresh_index
 
     if directory_problem(root):
         return None
     with fresh_index(root) as fresh:
         if fresh is None:
             return None
-        bad, problems = check_rows(fresh)
+        found = findings(fresh)
         out = sys.stdout
-        lines = [f"{rel}: error: {why}" for rel, why in bad]
-        lines += [f"{rel}: {problem}" for rel, found in problems for problem in found]
+        lines = [f"{rel}: error: {why}" for rel, why in found.bad]
+        lines += [f"{rel}: {problem}" for rel, problems in found.problems for problem in problems]
         if lines:
             out.write("\n".join(lines) + "\n")
         out.flush()
-        good = total(fresh) - len(bad)
-    with_problems = sum(1 for _, found in problems if found)
-    unreadable = len(bad)
+    good = found.total - len(found.bad)
+    with_problems = len(found.problems)
+    unreadable = len(found.bad)
     return _check_summary(good, with_problems, unreadable)

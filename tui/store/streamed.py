@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,14 +28,14 @@ from tui.store.index import Index, exists, walk_key
 
 __all__ = [
     "ROW",
+    "Findings",
     "Fresh",
-    "check_rows",
+    "findings",
     "fresh_index",
     "json_line",
     "listed_rows",
     "row_of_columns",
     "total",
-    "unreadable",
 ]
 
 #: The columns a listed row carries, in :meth:`Article.to_json` order, then ``date_ts``.
@@ -173,18 +174,45 @@ def total(fresh: Fresh) -> int:
     return int(fresh.index.query("SELECT count(*) FROM articles")[0][0])
 
 
-def unreadable(fresh: Fresh) -> int:
-    """The entries that are not readable articles."""
-    return int(fresh.index.query("SELECT count(*) FROM articles WHERE error IS NOT NULL")[0][0])
+@dataclass(slots=True)
+class Findings:
+    """What ``newsdeck check`` reports, in walk order, and how many entries there are."""
+
+    #: (path, why) of every entry that is not a readable article.
+    bad: list[tuple[str, str]]
+    #: (path, problems) of every readable article with problems.
+    problems: list[tuple[str, list[str]]]
+    total: int
 
 
-def check_rows(fresh: Fresh) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
-    """``newsdeck check``'s findings: unreadable (path, error) and (path, problems), walk order."""
-    rows = fresh.index.query(
+#: The blob (:meth:`Index.store_blob`) keeping :func:`findings` for a generation of the rows.
+_FINDINGS = "findings-1"
+
+
+def findings(fresh: Fresh) -> Findings:
+    """``check``'s findings, kept beside the index until its rows change.
+
+    Why kept: finding them reads every row (~0.1 s at 100,000); ``list --limit``
+    needs their count for its summary line too.
+    """
+    index = fresh.index
+    generation = index.generation()
+    data = index.blob(_FINDINGS, generation)
+    if data is not None:
+        try:
+            bad, problems, count = marshal.loads(data)
+            return Findings(bad, problems, count)
+        except (EOFError, ValueError, TypeError):
+            pass
+    rows = index.query(
         "SELECT path, error, problems FROM articles WHERE error IS NOT NULL OR problems != '[]'"
     )
     unplaced = (len(positions := fresh.positions), "")
     rows.sort(key=lambda row: (walk_key(row[0], positions) or unplaced, row[0]))
-    bad = [(str(row[0]), str(row[1])) for row in rows if row[1] is not None]
-    problems = [(str(row[0]), list(json.loads(row[2]))) for row in rows if row[1] is None]
-    return bad, problems
+    found = Findings(
+        [(str(row[0]), str(row[1])) for row in rows if row[1] is not None],
+        [(str(row[0]), list(json.loads(row[2]))) for row in rows if row[1] is None],
+        total(fresh),
+    )
+    index.store_blob(_FINDINGS, generation, marshal.dumps((found.bad, found.problems, found.total)))
+    return found
