@@ -33,7 +33,7 @@ from bench import corpus
 
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS: tuple[str, ...] = (
-    "scan", "convert", "fuzzy", "list", "app", "index", "appindex", "pty", "typography",
+    "scan", "convert", "fuzzy", "list", "cli", "app", "index", "appindex", "pty", "typography",
     "serve", "images",
 )  # fmt: skip
 SIZES_FULL = (10_000, 100_000)
@@ -425,6 +425,20 @@ def section_list(args: argparse.Namespace) -> None:
     _per_size("list_bench", args)
 
 
+def section_cli(args: argparse.Namespace) -> None:
+    """``bench/cli_bench.py``: first line and whole run of list/search/check on a warm index.
+
+    ``$NEWSDECK_BENCH_BASELINE``: another checkout (with its .venv) to run alongside.
+    """
+    run = load_bench_module("cli_bench", "run")
+    report = load_bench_module("cli_bench", "report")
+    baseline = os.environ.get("NEWSDECK_BENCH_BASELINE")
+    for n in args.sizes:
+        print()
+        note(f"-- n = {n:,} --")
+        report(run(n, Path(baseline) if baseline else None, 3))
+
+
 def section_app(args: argparse.Namespace) -> None:
     """``bench/app_bench.py: run(root) -> dict`` on the synthetic and the real corpora."""
     run = load_bench_module("app_bench", "run")
@@ -487,13 +501,14 @@ RUNNERS: dict[str, tuple[str, Callable[[argparse.Namespace], None]]] = {
     "convert": ("2. HTML conversion on the real corpus", section_convert),
     "fuzzy": ("3. Fuzzy filter", section_fuzzy),
     "list": ("4. List widget", section_list),
-    "app": ("5. App", section_app),
-    "index": ("6. Persistent index and full-text search", section_index),
-    "appindex": ("7. App on a warm index: reopen and memory", section_appindex),
-    "pty": ("8. Bytes written to the terminal (SSH)", section_pty),
-    "typography": ("9. Chinese line breaking on the real corpus", section_typography),
-    "serve": ("10. serve ssh: many readers (memory, time to the list, keys)", section_serve),
-    "images": ("11. Article images: fetch + decode, cache hits, memory", section_images),
+    "cli": ("5. CLI on a warm index: first line and whole run", section_cli),
+    "app": ("6. App", section_app),
+    "index": ("7. Persistent index and full-text search", section_index),
+    "appindex": ("8. App on a warm index: reopen and memory", section_appindex),
+    "pty": ("9. Bytes written to the terminal (SSH)", section_pty),
+    "typography": ("10. Chinese line breaking on the real corpus", section_typography),
+    "serve": ("11. serve ssh: many readers (memory, time to the list, keys)", section_serve),
+    "images": ("12. Article images: fetch + decode, cache hits, memory", section_images),
 }
 
 

@@ -78,3 +78,19 @@ def test_related_json_best_first_and_exit_codes(
     assert run(capsys, "related", str(seeds), "d.md")[0] == 1  # nothing related: like grep
     assert run(capsys, "related", str(seeds), "missing.md")[0] == 2
     assert run(capsys, "related", str(seeds / "nope"), "a.md")[0] == 2
+
+
+def test_list_fold_duplicates_summary_counts_entries_and_copies(
+    seeds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["list", str(seeds), "--json", "--fold-duplicates"]) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    copies = sum(len(r["copies"]) for r in rows)
+    assert (len(rows), copies) == (3, 1)
+    assert err == "3 entries of 4 articles listed (1 copy folded in)\n"
+    assert main(["list", str(seeds), "--json", "--fold-duplicates", "--limit", "1"]) == 0
+    out, err = capsys.readouterr()
+    (row,) = [json.loads(line) for line in out.splitlines()]
+    folded = {0: "0 copies", 1: "1 copy"}[len(row["copies"])]
+    assert err == f"1 entry of 4 articles listed ({folded} folded in)\n"

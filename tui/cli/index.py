@@ -16,7 +16,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.cli.common import EXIT_NO_MATCH, EXIT_OK, EXIT_USAGE, checked_directory, positive_int
+from tui.cli.common import (
+    EXIT_NO_MATCH,
+    EXIT_OK,
+    EXIT_USAGE,
+    RESCAN_HELP,
+    checked_directory,
+    positive_int,
+)
 
 if TYPE_CHECKING:
     from tui.store.index import Hit
@@ -41,6 +48,7 @@ def register(subparsers: Any) -> None:
     p_search.add_argument("query", help="words to find (all of them); quote phrases")
     p_search.add_argument("--json", action="store_true", help="JSON Lines, one match a line")
     p_search.add_argument("--limit", type=positive_int, default=20, metavar="N")
+    p_search.add_argument("--rescan", action="store_true", help=RESCAN_HELP)
     p_search.set_defaults(handler=cmd_search)
 
     p_related = subparsers.add_parser(
@@ -108,7 +116,13 @@ def cmd_index(ns: argparse.Namespace) -> int:
 
 
 def cmd_search(ns: argparse.Namespace) -> int:
-    """Refresh the index quietly, then print matches; exit 1 when nothing matched (like grep)."""
+    """Refresh the index quietly, then print matches; exit 1 when nothing matched (like grep).
+
+    Why not always refresh: stat()ing every file costs ~0.6 s at 100,000. When no
+    directory changed (no file added, removed or renamed) only the hits' own files
+    are checked, so no stale hit is printed; a file rewritten in place that would
+    now match is found with ``--rescan``, which stats every file first.
+    """
     from tui.store.index import Index
 
     root: Path = ns.directory
@@ -120,9 +134,15 @@ def cmd_search(ns: argparse.Namespace) -> int:
     with Index(root) as index:
         if index.notice:
             print(index.notice, file=sys.stderr)
-        for _ in index.reconcile():
-            pass
+        fresh = not (ns.rescan or index.notice or index.unchanged() is None)
+        if not fresh:
+            for _ in index.reconcile():
+                pass
         hits = index.search(ns.query, ns.limit)
+        if fresh and not _unchanged_files(hits):
+            for _ in index.reconcile():  # a hit's file was rewritten in place
+                pass
+            hits = index.search(ns.query, ns.limit)
     out = sys.stdout
     if ns.json:
         for hit in hits:
@@ -175,6 +195,20 @@ def cmd_related(ns: argparse.Namespace) -> int:
             )
     out.flush()
     return EXIT_OK if found else EXIT_NO_MATCH
+
+
+def _unchanged_files(hits: list[Hit]) -> bool:
+    """Whether every hit's file still has the size and mtime the index recorded."""
+    import os
+
+    for hit in hits:
+        try:
+            st = os.stat(hit.article.path)
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime) != (hit.article.size, hit.article.mtime):
+            return False
+    return True
 
 
 def _print_hits(hits: list[Hit], root: Path) -> None:

@@ -77,17 +77,25 @@ def run_app(args: list[str]) -> int:
     return run(root)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of every subcommand, each registered by the module that runs it."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand (or only of ``command``'s module), as the modules register.
+
+    Why only one: importing every command module costs a script's ``newsdeck list``
+    more than reading its first rows. A parser given a known subcommand behaves
+    the same either way: only that subparser's help and errors can show.
+    """
     parser = argparse.ArgumentParser(prog="newsdeck")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module_name in dict.fromkeys(COMMANDS.values()):
+    modules = dict.fromkeys(COMMANDS.values())
+    if command in COMMANDS:
+        modules = {COMMANDS[command]: None}
+    for module_name in modules:
         importlib.import_module(module_name).register(sub)
     return parser
 
 
 def run_command(args: list[str]) -> int:
     """Parse ``args`` (a subcommand first) and run its handler."""
-    ns = build_parser().parse_args(args)
+    ns = build_parser(args[0] if args else None).parse_args(args)
     handler: Callable[[argparse.Namespace], int] = ns.handler
     return handler(ns)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.cli.common import (
     DEFAULT_SORT,
@@ -26,6 +27,9 @@ from tui.cli.common import (
     select,
 )
 from tui.model import Article
+
+if TYPE_CHECKING:
+    from tui.store.index import Index
 
 #: Cells of the source column in ``newsdeck list``'s plain-text lines.
 SOURCE_WIDTH = 16
@@ -69,6 +73,10 @@ def cmd_list(ns: argparse.Namespace) -> int:
     """One line (or JSON record) per selected article; the counts on stderr."""
     root: Path = ns.directory
     fold = bool(getattr(ns, "fold_duplicates", False))
+    if not fold and ns.sort == DEFAULT_SORT and not ns.rescan:
+        streamed = stream_list(root, ns.filter, ns.limit, ns.json)
+        if streamed is not None:
+            return streamed
     selection = select(root, ns.filter, ns.sort, None if fold else ns.limit, ns.rescan)
     if selection is None:
         return EXIT_USAGE
@@ -89,13 +97,112 @@ def cmd_list(ns: argparse.Namespace) -> int:
             line = list_line(article)
             out.write((line + f"  ×{len(copies) + 1}" if copies else line) + "\n")
     out.flush()
-    summary = f"{len(selection.articles)} of {selection.readable} articles listed"
-    if selection.unreadable:
-        summary += (
-            f"; {selection.unreadable} file(s) could not be read (see: newsdeck check {root})"
+    listed = f"{len(rows)} of {selection.readable} articles listed"
+    if fold:  # each line is an entry standing for itself and its copies
+        folded = sum(len(copies or ()) for _, copies in rows)
+        entries = "entry" if len(rows) == 1 else "entries"
+        listed = (
+            f"{len(rows)} {entries} of {selection.readable} articles listed "
+            f"({folded} {'copy' if folded == 1 else 'copies'} folded in)"
         )
-    print(summary, file=sys.stderr)
+    _summary(root, listed, selection.unreadable)
     return EXIT_OK
+
+
+def _summary(root: Path, listed: str, unreadable: int) -> None:
+    """``list``'s line on stderr: what was listed, and the files that could not be read."""
+    if unreadable:
+        listed += f"; {unreadable} file(s) could not be read (see: newsdeck check {root})"
+    print(listed, file=sys.stderr)
+
+
+def stream_list(root: Path, query: str | None, limit: int | None, as_json: bool) -> int | None:
+    """``list`` in date order printed as rows come from a fresh index, with no Article.
+
+    The same lines, records, summary and exit code as the general path (tests hold
+    them equal); None when the index cannot answer alone: the caller takes that path.
+    A fuzzy-only ``--filter`` matches first (over stored keys), then prints its rows.
+    """
+    from tui.cli.common import directory_problem, parse_filter
+    from tui.store import streamed
+    from tui.store.streamed import fresh_index, listed_rows, row_of_columns
+
+    if directory_problem(root):
+        return None  # the general path reports it
+    wanted = query if query and query.strip() else None
+    text = None
+    if wanted is not None:
+        parsed = parse_filter(wanted)
+        if parsed.has_filters:
+            return None
+        text = parsed.text
+    with fresh_index(root) as fresh:
+        if fresh is None:
+            return None
+        if text is None:
+            printed = _print_rows(listed_rows(fresh, limit, plain=not as_json), as_json)
+            if limit and printed == limit:
+                found = streamed.findings(fresh)
+                unreadable = len(found.bad)
+                readable = found.total - unreadable
+            else:  # every readable article was printed
+                readable = printed
+                unreadable = streamed.total(fresh) - printed
+        else:
+            from tui.store.listing import match_ids
+
+            matched = match_ids(fresh.index, text)
+            if matched is None:
+                return None
+            ids = matched.ids[:limit] if limit else matched.ids
+            rows = (row_of_columns(row) for row in _rows_by_id(fresh.index, ids))
+            printed = _print_rows(rows, as_json)
+            readable, unreadable = matched.readable, matched.unreadable
+    _summary(root, f"{printed} of {readable} articles listed", unreadable)
+    return EXIT_OK
+
+
+def _rows_by_id(index: Index, ids: list[int]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``ids`` in that order, a small batch first so the first line is quick."""
+    start, size = 0, 50
+    while start < len(ids):
+        part = ids[start : start + size]
+        found = index.rows_by_id(part)
+        yield from (found[i] for i in part if i in found)
+        start += size
+        size = 2000
+
+
+def _print_rows(rows: Iterator[tuple[Any, ...]], as_json: bool) -> int:
+    """Write ``list``'s line (or JSON record) for each :data:`~tui.store.streamed.ROW` row.
+
+    The first line is flushed at once (a pipe is block-buffered); then every 2,000
+    lines are one write. Returns how many rows were printed.
+    """
+    from tui.store.streamed import json_line
+
+    out = sys.stdout
+    lists: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    lines: list[str] = []
+    printed, flush_at = 0, 1
+    for row in rows:
+        if as_json:
+            lines.append(json_line(row, lists))
+        else:
+            lines.append(row_line(row[4], row[6], row[2], sources))
+        printed += 1
+        if printed == flush_at:
+            lines.append("")
+            out.write("\n".join(lines))
+            out.flush()
+            lines = []
+            flush_at = printed + 2000
+    if lines:
+        lines.append("")
+        out.write("\n".join(lines))
+    out.flush()
+    return printed
 
 
 def fold_duplicates(root: Path, articles: list[Article]) -> list[tuple[Article, list[str]]]:
@@ -136,14 +243,45 @@ def fold_duplicates(root: Path, articles: list[Article]) -> list[tuple[Article, 
 
 def list_line(article: Article) -> str:
     """Date, source and title in columns measured in cells, so CJK sources line up."""
-    from rich.cells import cell_len, set_cell_size
+    from tui.body.dates import date_column
+
+    return _line(date_column(article.date), article.source, article.title)
+
+
+def row_line(date: str | None, source: str | None, title: str, sources: dict[str, str]) -> str:
+    """:func:`list_line` of a stored row (``date`` as stored: ISO text, or None).
+
+    ``sources`` caches each source's padded column: a list repeats a few sources.
+    """
+    column = sources.get(source or "")
+    if column is None:
+        column = sources[source or ""] = _source_column(source)
+    return f"{_row_date(date)}  {column}  {title}"
+
+
+def _row_date(date: str | None) -> str:
+    """:func:`~tui.body.dates.date_column` of a stored ISO date, by slicing when it is UTC."""
+    if date is not None and len(date) >= 25 and date.endswith("+00:00") and date[0] != "0":
+        return f"{date[:10]} {date[11:16]} UTC"  # what format_date's strftime makes of it
+    from datetime import datetime
 
     from tui.body.dates import date_column
 
-    source = article.source or ""
+    return date_column(datetime.fromisoformat(date) if date else None)
+
+
+def _line(date: str, source: str | None, title: str) -> str:
+    return f"{date}  {_source_column(source)}  {title}"
+
+
+def _source_column(source: str | None) -> str:
+    """The source cut and padded to :data:`SOURCE_WIDTH` cells."""
+    from rich.cells import cell_len, set_cell_size
+
+    source = source or ""
     if cell_len(source) > SOURCE_WIDTH:
         source = set_cell_size(source, SOURCE_WIDTH - 1) + "…"
-    return f"{date_column(article.date)}  {set_cell_size(source, SOURCE_WIDTH)}  {article.title}"
+    return set_cell_size(source, SOURCE_WIDTH)
 
 
 def cmd_show(ns: argparse.Namespace) -> int:
@@ -181,6 +319,10 @@ def cmd_show(ns: argparse.Namespace) -> int:
 def cmd_check(ns: argparse.Namespace) -> int:
     """Every unreadable file and every problem, one a line; exit 1 when a file is unreadable."""
     root: Path = ns.directory
+    if not ns.rescan:
+        streamed = stream_check(root)
+        if streamed is not None:
+            return streamed
     scanned = scan_directory(root, ns.rescan)
     if scanned is None:
         return EXIT_USAGE
@@ -190,9 +332,37 @@ def cmd_check(ns: argparse.Namespace) -> int:
     for article in with_problems:
         for problem in article.problems:
             print(f"{article.relpath(root)}: {problem}")
-    print(
-        f"{len(scanned.good)} articles, {len(with_problems)} with problems, "
-        f"{len(scanned.bad)} unreadable",
-        file=sys.stderr,
-    )
-    return EXIT_PROBLEMS if scanned.bad else EXIT_OK
+    return _check_summary(len(scanned.good), len(with_problems), len(scanned.bad))
+
+
+def _check_summary(good: int, with_problems: int, bad: int) -> int:
+    """``check``'s counts on stderr, and its exit code."""
+    print(f"{good} articles, {with_problems} with problems, {bad} unreadable", file=sys.stderr)
+    return EXIT_PROBLEMS if bad else EXIT_OK
+
+
+def stream_check(root: Path) -> int | None:
+    """``check`` from a fresh index: the stored errors and problems, no Article, no file read.
+
+    The same lines, summary and exit code as the general path; None when the index
+    cannot answer alone.
+    """
+    from tui.cli.common import directory_problem
+    from tui.store.streamed import findings, fresh_index
+
+    if directory_problem(root):
+        return None
+    with fresh_index(root) as fresh:
+        if fresh is None:
+            return None
+        found = findings(fresh)
+        out = sys.stdout
+        lines = [f"{rel}: error: {why}" for rel, why in found.bad]
+        lines += [f"{rel}: {problem}" for rel, problems in found.problems for problem in problems]
+        if lines:
+            out.write("\n".join(lines) + "\n")
+        out.flush()
+    good = found.total - len(found.bad)
+    with_problems = len(found.problems)
+    unreadable = len(found.bad)
+    return _check_summary(good, with_problems, unreadable)

@@ -29,7 +29,7 @@ from tui.search.fuzzy import FuzzyIndex, pack_folded
 from tui.store.index import Index, exists, walk_key
 from tui.store.index.rows import articles_from_rows, gc_paused
 
-__all__ = ["Listed", "filter_from_index"]
+__all__ = ["Listed", "Matched", "filter_from_index", "match_ids"]
 
 #: Name (and format version) of the file of fuzzy fields in list order.
 _BLOB = "fuzzy-fields-4"
@@ -62,8 +62,35 @@ def filter_from_index(root: Path, text: str, pinyin: bool | None = None) -> List
     if not exists(root):
         return None
     with gc_paused(), Index(root) as index:
+        if index.notice is not None:
+            return None
+        matched = match_ids(index, text, pinyin)
+        if matched is None:
+            return None
+        full = index.rows_by_id(matched.ids)
+        prefix = index.prefix
+    articles = articles_from_rows(prefix, [full[i] for i in matched.ids if i in full])
+    return Listed(articles, matched.readable, matched.unreadable)
+
+
+@dataclass(slots=True)
+class Matched:
+    """The row ids of the matches, best first, and what the summary line counts."""
+
+    ids: list[int]
+    readable: int
+    unreadable: int
+
+
+def match_ids(index: Index, text: str, pinyin: bool | None = None) -> Matched | None:
+    """:func:`filter_from_index` as row ids, for readers that print rows as they come.
+
+    None when the index cannot answer alone (see :func:`filter_from_index`); the
+    caller has checked :attr:`Index.notice`.
+    """
+    with gc_paused():
         positions = index.unchanged()
-        if positions is None or index.notice is not None:
+        if positions is None:
             return None
         generation = index.generation()
         data = index.blob(_BLOB, generation)
@@ -78,13 +105,8 @@ def filter_from_index(root: Path, text: str, pinyin: bool | None = None) -> List
         except ValueError:
             return None
         order = array("q", ids)
-        n = len(order)
         result = fuzzy.search(text)
-        wanted = [order[i] for i in result.ids]
-        full = index.rows_by_id(wanted)
-        prefix = index.prefix
-    articles = articles_from_rows(prefix, [full[i] for i in wanted if i in full])
-    return Listed(articles, n, int(unreadable))
+        return Matched([order[i] for i in result.ids], len(order), int(unreadable))
 
 
 def _fields_blob(index: Index, positions: dict[str, int]) -> bytes | None:

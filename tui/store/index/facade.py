@@ -157,6 +157,18 @@ class Index:
         with self._db.lock:
             return self._db.conn.execute(sql, params).fetchall()
 
+    def iter_query(
+        self, sql: str, params: Sequence[Any] = (), size: int = 1000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """:meth:`query` in batches of ``size`` rows, for readers that print as rows arrive.
+
+        One statement, so one consistent snapshot however slowly it is read.
+        """
+        with self._db.lock:
+            cursor = self._db.conn.execute(sql, params)
+            while rows := cursor.fetchmany(size):
+                yield rows
+
     def known(self) -> dict[str, tuple[int, float]]:
         """Relative path -> (size, mtime) of every indexed entry."""
         return reconcile.known(self._db)
