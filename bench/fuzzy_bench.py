@@ -31,7 +31,7 @@ if __package__ in (None, ""):  # run as a script: make ``tui`` importable
 from tui.search.chinese import pinyin_key, t2s_map, to_simplified
 from tui.search.fold import fold
 from tui.search.fuzzy import FuzzyIndex, FuzzyResult
-from tui.search.fuzzy.terms import TOKEN_RE, typo_word
+from tui.search.fuzzy.terms import token_re, typo_word
 
 QUERIES = ["俄罗斯", "北约危机", "nato", "ai", "trump", "香港", "新冠疫情", "covid", "biden china"]
 #: Typed with pinyin in mind (full pinyin, initials, mixed scripts, Traditional).
@@ -282,7 +282,7 @@ def typo_vocabulary(items: Sequence[tuple[str, str, str]]) -> dict[str, float]:
     same string objects: the vocabulary adds one list slot (8 bytes) per word; the
     strings' own size is shown for scale.
     """
-    words = {w for title, _, _ in items for w in TOKEN_RE.findall(fold(title)) if typo_word(w)}
+    words = {w for title, _, _ in items for w in token_re().findall(fold(title)) if typo_word(w)}
     return {
         "typo_words": float(len(words)),
         "added_kib": len(words) * 8 / 1024.0,

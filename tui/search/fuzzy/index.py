@@ -33,7 +33,6 @@ from tui.search.fuzzy.terms import (
     SHIFT,
     START,
     START_WHOLE,
-    TOKEN_RE,
     TYPO,
     WHOLE,
     Term,
@@ -46,6 +45,7 @@ from tui.search.fuzzy.terms import (
     subseq_extra,
     substring_class,
     terms_of,
+    token_re,
     typo_term,
     typo_vocabulary,
     typo_word,
@@ -198,7 +198,7 @@ class FuzzyIndex:
                 ids = self._meta_values.setdefault(value, [])
                 if not ids or ids[-1] != i:
                     ids.append(i)
-        tokens = TOKEN_RE.findall(ft)
+        tokens = token_re().findall(ft)
         if tokens:
             postings = self._postings
             for tok in dict.fromkeys(tokens):

@@ -7,9 +7,11 @@ answer for one term against one folded title: the index's bulk paths must agree 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import groupby
 from typing import Any
 
 from tui.cjk import WIDE_RANGES, char_class
@@ -36,12 +38,8 @@ _BACKTRACK_LIMIT = 8
 _WIDE_CLASS = char_class(WIDE_RANGES)
 #: A word character of a space-separated script (Latin, Cyrillic, digits...).
 _WORD = f"[^\\W_{_WIDE_CLASS}]"
-_WORD_RE = re.compile(_WORD)
-_WIDE_RE = re.compile(f"[{_WIDE_CLASS}]")
-#: A word of a space-separated script: the token index's unit.
-TOKEN_RE = re.compile(_WORD + "+")
-#: A run of one script class inside a query word: wide (CJK...) or not.
-_RUN_RE = re.compile(f"[{_WIDE_CLASS}]+|[^{_WIDE_CLASS}]+")
+#: First code points of :data:`WIDE_RANGES`, for :func:`_in_wide` (a bisect, no regex).
+_WIDE_FIRSTS = tuple(first for first, _ in WIDE_RANGES)
 #: A folded (lower-case) word of Latin letters only: what typo tolerance applies to.
 #: Basic Latin, Latin-1 (minus the sign ÷), Extended-A/B and Extended Additional.
 _LATIN = "a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff"
@@ -117,15 +115,35 @@ def is_typo_of(t: str, word: str) -> bool:
 
 
 @cache
+def token_re() -> re.Pattern[str]:
+    """A word of a space-separated script: the token index's unit (compiled on first use).
+
+    Why late: compiling a class of the wide ranges walks every code point in them
+    (~5 ms a pattern), a cost a one-query ``newsdeck list --filter`` need not pay.
+    """
+    return re.compile(_WORD + "+")
+
+
+def _in_wide(ch: str) -> bool:
+    """Whether ``ch`` lies in :data:`WIDE_RANGES` (``[{_WIDE_CLASS}]`` without a regex)."""
+    cp = ord(ch)
+    k = bisect_right(_WIDE_FIRSTS, cp) - 1
+    return k >= 0 and cp <= WIDE_RANGES[k][1]
+
+
+@cache
 def is_word(ch: str) -> bool:
-    """Whether ``ch`` is a word character of a space-separated script."""
-    return _WORD_RE.match(ch) is not None
+    """Whether ``ch`` is a word character of a space-separated script.
+
+    The same as matching ``_WORD`` (``\\w`` is ``str.isalnum`` or ``_``), without compiling it.
+    """
+    return ch.isalnum() and not _in_wide(ch)
 
 
 @cache
 def _is_wide(ch: str) -> bool:
     """Whether ``ch`` is a letter of a script written without spaces (CJK, kana, hangul)."""
-    return ch.isalnum() and _WIDE_RE.match(ch) is not None
+    return ch.isalnum() and _in_wide(ch)
 
 
 def terms_of(query: str) -> tuple[str, ...]:
@@ -136,8 +154,8 @@ def terms_of(query: str) -> tuple[str, ...]:
     """
     seen: dict[str, None] = {}
     for word in fold(query).split(" "):
-        for t in _RUN_RE.findall(word):
-            seen.setdefault(t, None)
+        for _, run in groupby(word, _in_wide):  # runs of one script class
+            seen.setdefault("".join(run), None)
     return tuple(seen)
 
 
@@ -295,7 +313,7 @@ def best_positions(term: Term, folded: str, key: str | None) -> list[int]:
         if m is not None:
             return [m.start(g) for g in range(1, k + 1)]
     if typo_term(term.text):
-        for m in TOKEN_RE.finditer(folded):
+        for m in token_re().finditer(folded):
             if is_typo_of(term.text, m.group()):
                 return list(range(m.start(), m.end()))
     return []
