@@ -40,3 +40,23 @@ def test_terms_split_at_script_changes_like_the_regex() -> None:
     assert terms_of("nato北约 nato") == ("nato", "北约")
     assert terms_of("北约nato峰会") == ("北约", "nato", "峰会")
     assert _WIDE_RE.match("北")
+
+
+def test_a_packed_index_counts_lines_to_the_same_ids() -> None:
+    """from_packed's blobs have no line_end dict (lines are counted): same ids and scores."""
+    from tui.search.fuzzy import FuzzyIndex, pack_folded
+
+    titles = ["俄罗斯与北约", "Nato summit 北约峰会", "香港经济", "said ai", "", "市场 market 经济"]
+    titles += [f"经济新闻 {k} 香港" if k % 3 else f"world {k}" for k in range(40)]
+    built = FuzzyIndex(pinyin=True)
+    for t in titles:
+        built.add(t, "经济日报" if "5" in t else "", "")
+    keys = [built.folded(i) for i in range(len(titles))]
+    packed = FuzzyIndex.from_packed(
+        pack_folded(*(list(c) for c in zip(*keys, strict=True))),  # type: ignore[arg-type]
+        pinyin=True,
+    )
+    for query in ("经济", "xianggang", "xg", "els", "nato", "ai", "日报", "wold", "北约 nato", "1"):
+        a, b = built.search(query), packed.search(query)
+        assert (a.ids, a.scores) == (b.ids, b.scores), query
+        assert a.ids, query

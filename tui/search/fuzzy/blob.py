@@ -7,9 +7,9 @@ Python loop per item; a line's end offset gives its item id back.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 #: Items per blob segment; only the last segment is rebuilt when items are added.
 SEGMENT = 16384
@@ -24,7 +24,30 @@ class Segment:
     first: int
     count: int
     blob: str
-    line_end: dict[int, int]  # offset of the newline ending a line -> item id
+    #: Offset of the newline ending a line -> item id (None: lines are counted instead).
+    line_end: dict[int, int] | None
+    #: Item id of each line when ``line_end`` is None (None: ``first``, ``first + 1``...).
+    ids: Sequence[int] | None = None
+
+
+def line_ids(seg: Segment, ends: Iterable[int]) -> Iterable[int]:
+    """Item ids of the lines ending at ``ends`` (ascending offsets of their newlines).
+
+    Why counting: a one-query index (:meth:`~tui.search.fuzzy.FuzzyIndex.from_packed`)
+    would spend more on a 100,000-entry ``line_end`` dict than on counting newlines
+    between matches, which reads the blob once, in C.
+    """
+    if seg.line_end is not None:
+        return map(seg.line_end.__getitem__, ends)
+    ends = list(ends)
+    if not ends:
+        return []
+    blob = seg.blob
+    counts = accumulate(map(blob.count, repeat("\n"), [0, *ends[:-1]], ends))
+    lines = map((-1).__add__, counts)  # the blob's leading newline ends no line
+    if seg.ids is not None:
+        return map(seg.ids.__getitem__, lines)
+    return map(seg.first.__add__, lines)
 
 
 def make_segment(first: int, lines: Sequence[str], ids: Sequence[int]) -> Segment:
@@ -56,5 +79,5 @@ def scan(segments: Sequence[Segment], pattern: re.Pattern[str]) -> list[int]:
     """Ids of the lines with a match (``pattern`` must consume the rest of its line)."""
     out: list[int] = []
     for seg in segments:
-        out.extend(map(seg.line_end.__getitem__, map(MATCH_END, pattern.finditer(seg.blob))))
+        out.extend(line_ids(seg, map(MATCH_END, pattern.finditer(seg.blob))))
     return out

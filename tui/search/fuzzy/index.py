@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, count, repeat
+from itertools import compress, count, repeat
 from typing import Any
 
 from tui.search.chinese import pinyin_enabled, pinyin_key, pinyin_narrows
@@ -153,14 +153,14 @@ class FuzzyIndex:
         index._lens = list(map(len, index._titles))
         index._sources = split_lines(packed.sources, n)
         index._authors = split_lines(packed.authors, n)
-        ends = accumulate(map((1).__add__, index._lens))
-        line_end = dict(zip(ends, range(n), strict=True))
-        index._segments = [Segment(0, n, f"\n{packed.titles}\n", line_end)]
+        index._segments = [Segment(0, n, f"\n{packed.titles}\n", None)]
         if index.pinyin:
             ids = array("q", packed.key_ids).tolist()
             keys = PinyinKeys(first_lookup=False)
             keys.keys = dict(zip(ids, split_lines(packed.keys, len(ids)), strict=True))
             keys.ids = ids
+            # The key blob comes ready-made too: no second join of the keys.
+            keys.adopt(Segment(0, len(ids), f"\n{packed.keys}\n", None, ids))
             index._pinyin_keys = keys
         return index
 

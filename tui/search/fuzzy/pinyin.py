@@ -13,7 +13,7 @@ from itertools import chain, compress, repeat
 from operator import itemgetter
 
 from tui.search.chinese import SHORT_PINYIN, UNIT, pinyin_span
-from tui.search.fuzzy.blob import MATCH_END, Segment, grow, make_segment
+from tui.search.fuzzy.blob import MATCH_END, Segment, grow, line_ids, make_segment
 from tui.search.fuzzy.terms import PY, PY_START, SHIFT, Term
 
 #: One reading in a pinyin key unit (each starts with a capital).
@@ -45,6 +45,10 @@ class PinyinKeys:
         """Record item ``i``'s key (ids must come in ascending order)."""
         self.keys[i] = key
         self.ids.append(i)
+
+    def adopt(self, segment: Segment) -> None:
+        """Take a ready-made blob of every key (lines in id order), instead of joining them."""
+        self._segments = [segment]
 
     def segments(self) -> list[Segment]:
         """Blob of keys (lines in id order), extended for keys added since the last call."""
@@ -103,7 +107,7 @@ class PinyinKeys:
         matched: list[int] = []
         for seg in segs:
             hits = map(MATCH_END, term.pinyin_blob.finditer(seg.blob))
-            matched += map(seg.line_end.__getitem__, hits)
+            matched += line_ids(seg, hits)
         if matched:
             hit = dict.fromkeys(matched, PY << SHIFT)
             d.update(hit)
@@ -113,8 +117,7 @@ class PinyinKeys:
             else:  # one query (from_packed): a line-anchored scan beats building the lookup
                 first = re.compile(f"\n{term.pinyin_first.pattern}[^\n]*")
                 starts = chain.from_iterable(
-                    map(seg.line_end.__getitem__, map(MATCH_END, first.finditer(seg.blob)))
-                    for seg in segs
+                    line_ids(seg, map(MATCH_END, first.finditer(seg.blob))) for seg in segs
                 )
             d.update(zip(starts, repeat(PY_START << SHIFT)))
         if found is not None:
