@@ -132,6 +132,7 @@ class Reader(ImageLoading):
         #: (path, mtime) of articles the user asked to see whole (ctrl+o).
         self._whole: set[tuple[str, float]] = set()
         self._bindings_truncated = False
+        self._bindings_images = False
         #: Where the user stopped in the opened article: restored, measured, saved.
         self.resume = ResumeTracker(self)
         self._resume_watching = False
@@ -189,10 +190,12 @@ class Reader(ImageLoading):
         return True
 
     def _sync_bindings(self) -> None:
-        """Tell the footer when ctrl+o comes or goes, and only then (a footer
+        """Tell the footer when ctrl+o or i comes or goes, and only then (a footer
         refresh on every article opened would be bytes on the wire for nothing)."""
-        if self.truncated != self._bindings_truncated:
+        live = self.images_live()
+        if self.truncated != self._bindings_truncated or live != self._bindings_images:
             self._bindings_truncated = self.truncated
+            self._bindings_images = live
             self.refresh_bindings()
 
     def action_open_full(self) -> None:
@@ -225,11 +228,12 @@ class Reader(ImageLoading):
         was_previewed = self.previewing and self.article is article
         self.images_on_open(article, preview)
         self.previewing = preview
-        self.refresh_bindings()
         if was_previewed and not preview and (self.loading_article or self.rendering_article):
+            self._sync_bindings()
             return  # opening the preview being rendered: let that render go on
         self._token += 1
         self.article = article
+        self._sync_bindings()
         self._started = time.perf_counter()
         width = self._width()
         cached = self.cache.get(self.cache_key(article, width))
