@@ -60,6 +60,10 @@ reading_width = {DEFAULT_READING_WIDTH}
 # (once the cursor rests). A preview never marks the article read.
 preview = true
 
+# Fold copies of one text (the same article from several feeds, in either Chinese
+# script, or cut short) into one list entry marked ×N. D switches it for the session.
+fold_duplicates = true
+
 # Key remaps: binding id = keys, comma-separated, in Textual's key names
 # ("j", "down", "ctrl+d", "question_mark"). The ids are listed in the help screen (?).
 [keys]
@@ -74,6 +78,7 @@ _KNOWN = (
     "pinyin",
     "reading_width",
     "preview",
+    "fold_duplicates",
     "keys",
 )
 _BINDING_ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
@@ -92,6 +97,8 @@ class Config:
     reading_width: int = DEFAULT_READING_WIDTH
     #: Preview the list's highlighted article in the reader while none is open.
     preview: bool = True
+    #: Start with copies of one text folded into one list entry (``D`` switches it).
+    fold_duplicates: bool = True
     #: binding id -> comma-separated keys: the mapping ``App.set_keymap`` takes.
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The file these came from (None when none could be read).
@@ -175,7 +182,7 @@ def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
                 f"default_sort {value!r} is not one of {', '.join(SORTS)}; using {DEFAULT_SORT!r}"
             )
     flags = {}
-    for name in ("mark_read_on_open", "pinyin", "preview"):
+    for name in ("mark_read_on_open", "pinyin", "preview", "fold_duplicates"):
         flags[name] = True
         if name in data:
             if isinstance(data[name], bool):
@@ -200,6 +207,7 @@ def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
         pinyin=flags["pinyin"],
         reading_width=reading_width,
         preview=flags["preview"],
+        fold_duplicates=flags["fold_duplicates"],
         keys=MappingProxyType(keys),
         path=path,
     )
