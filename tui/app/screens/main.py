@@ -345,6 +345,8 @@ class MainScreen(Screen[None]):
         if not self._previewing():
             return
         article = self.article_list.article
+        if article is not None:
+            article = self.list_pane.members(article)[0]  # an entry previews what it opens
         reader = self.reader
         if article is None:
             if reader.article is not None:
@@ -504,7 +506,8 @@ class MainScreen(Screen[None]):
             scanning=self.scanning,
             files_seen=self.files_seen,
             problems=len(self.library.problems),
-            query=pane.query_text,
+            # The timeline (`r`) counts as a query: "2 of 295 articles".
+            query=pane.query_text if pane.related_to is None else "r",
             unread=marks.unread if marks is not None else 0,
             sort=pane.sort,
             progress=self._progress,
