@@ -45,6 +45,7 @@ from tui.app import reader as reader_module
 from tui.app.app import NewsdeckApp
 from tui.app.screens.main import MainScreen
 from tui.app.screens.problems import ProblemsScreen
+from tui.store.config import Config
 
 #: Any C0 control but newline/tab, DEL, or C1 control.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -74,6 +75,11 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
 
 
+#: The hostile files repeat one text in many encodings: copies the app would fold into one
+#: entry. These tests are about every readable file being listed, so each is shown.
+UNFOLDED = Config(fold_duplicates=False)
+
+
 def main(app: NewsdeckApp) -> MainScreen:
     screen = app.main_screen
     assert screen is not None
@@ -100,7 +106,7 @@ async def test_app_lists_readable_and_reports_the_rest(
     hostile: tuple[Path, dict[str, Expect]],
 ) -> None:
     root, expect = hostile
-    app = NewsdeckApp(root)
+    app = NewsdeckApp(root, config=UNFOLDED)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -134,7 +140,7 @@ async def test_opening_every_hostile_article_renders(
     hostile: tuple[Path, dict[str, Expect]],
 ) -> None:
     root, expect = hostile
-    app = NewsdeckApp(root)
+    app = NewsdeckApp(root, config=UNFOLDED)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -161,7 +167,7 @@ async def test_markup_shows_literally_in_list_reader_and_sidebar(
     hostile: tuple[Path, dict[str, Expect]],
 ) -> None:
     root, _ = hostile
-    app = NewsdeckApp(root)
+    app = NewsdeckApp(root, config=UNFOLDED)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -188,7 +194,7 @@ async def test_huge_body_is_capped_with_a_notice_and_opens_anyway(
     hostile: tuple[Path, dict[str, Expect]],
 ) -> None:
     root, _ = hostile
-    app = NewsdeckApp(root)
+    app = NewsdeckApp(root, config=UNFOLDED)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -214,7 +220,7 @@ async def test_directory_without_articles(tmp_path: Path) -> None:
     (junk / "a.md").write_bytes(b"\x00\x01binary")
     (junk / "b.md").write_text("# no header\n", encoding="utf-8")
     for root, unreadable in ((empty, 0), (junk, 2)):
-        app = NewsdeckApp(root)
+        app = NewsdeckApp(root, config=UNFOLDED)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             screen = main(app)
@@ -246,7 +252,7 @@ def _write_many(root: Path, count: int) -> None:
 async def test_many_tiny_files(tmp_path: Path) -> None:
     root = tmp_path / "many"
     _write_many(root, MANY_FILES)
-    app = NewsdeckApp(root)
+    app = NewsdeckApp(root, config=UNFOLDED)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = main(app)
         await settle(pilot)
@@ -314,7 +320,7 @@ async def test_seeds_directory_is_never_written(tmp_path: Path) -> None:
     make_read_only(root)
     try:
         before = tree_digest(root)
-        app = NewsdeckApp(root)
+        app = NewsdeckApp(root, config=UNFOLDED)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             screen = main(app)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from tui.library import Filtered
+from tui.model import Article
 from tui.search.query import Facets
 from tui.store.index import Hit
 from tui.store.state import SavedSearch
@@ -63,10 +64,13 @@ class FilterDone(Message):
         highlights: Sequence[Sequence[int]],
         marks: ViewMarks | None = None,
         marks_version: int = -1,
+        shown: list[Article] | None = None,
     ) -> None:
         super().__init__()
         self.result = result
-        #: Title character indices to highlight, for rows ``0 .. len(highlights) - 1``.
+        #: What the list shows: ``result.articles`` with copies folded (None: unfolded).
+        self.shown = result.articles if shown is None else shown
+        #: Title character indices to highlight, for rows ``0 .. len(highlights) - 1`` of shown.
         self.highlights = highlights
         #: The reading state of ``result.articles`` as of ``marks_version`` (None: not counted).
         self.marks = marks

@@ -87,6 +87,10 @@ image_cache_mb = {DEFAULT_CACHE_MB}
 # The tallest an image is drawn, in terminal rows (its width follows the text column).
 image_max_height = {DEFAULT_IMAGE_MAX_HEIGHT}
 
+# Fold copies of one text (the same article from several feeds, in either Chinese
+# script, or cut short) into one list entry marked ×N. D switches it for the session.
+fold_duplicates = true
+
 # Key remaps: binding id = keys, comma-separated, in Textual's key names
 # ("j", "down", "ctrl+d", "question_mark"). The ids are listed in the help screen (?).
 [keys]
@@ -105,6 +109,7 @@ _KNOWN = (
     "image_protocol",
     "image_cache_mb",
     "image_max_height",
+    "fold_duplicates",
     "keys",
 )
 _BINDING_ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
@@ -131,6 +136,8 @@ class Config:
     image_cache_mb: int = DEFAULT_CACHE_MB
     #: The tallest an image is drawn, in terminal rows (at least 1).
     image_max_height: int = DEFAULT_IMAGE_MAX_HEIGHT
+    #: Start with copies of one text folded into one list entry (``D`` switches it).
+    fold_duplicates: bool = True
     #: binding id -> comma-separated keys: the mapping ``App.set_keymap`` takes.
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The file these came from (None when none could be read).
@@ -214,7 +221,7 @@ def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
                 f"default_sort {value!r} is not one of {', '.join(SORTS)}; using {DEFAULT_SORT!r}"
             )
     flags = {}
-    for name in ("mark_read_on_open", "pinyin", "preview"):
+    for name in ("mark_read_on_open", "pinyin", "preview", "fold_duplicates"):
         flags[name] = True
         if name in data:
             if isinstance(data[name], bool):
@@ -251,6 +258,7 @@ def _from_dict(data: dict[str, Any], warnings: list[str], path: Path) -> Config:
         image_protocol=image_protocol,
         image_cache_mb=image_cache_mb,
         image_max_height=image_max_height,
+        fold_duplicates=flags["fold_duplicates"],
         keys=MappingProxyType(keys),
         path=path,
     )

@@ -94,3 +94,11 @@ def test_related_score_prefers_the_same_story_and_damps_other_days_and_figures()
         "人民币中间价料开在6.9876元附近", RATE.format(rate="6.9876", move="", points="35")
     )
     assert sim.related_score(rate1, rate2, 1.0) < sim.RELATED_THRESHOLD
+
+
+def test_numbered_titles_with_short_numbered_leads_are_not_copies() -> None:
+    # Each lead's last number could be cut by truncation; the titles' numbers are never cut.
+    a = features("Bulk article 000", "bulk text 0")
+    b = features("Bulk article 003", "bulk text 3")
+    assert not sim.same_text(a, b)
+    assert sim.same_text(a, features("Bulk article 000", "bulk text 0"))

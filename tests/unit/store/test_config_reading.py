@@ -47,3 +47,12 @@ def test_bad_values_warn_and_fall_back(tmp_path: Path, text: str, needle: str) -
     assert len(warnings) == 1 and needle in warnings[0]
     assert config.reading_width == 80 and config.preview is True
     assert config.pinyin is False  # the good setting beside it still counts
+
+
+def test_fold_duplicates_defaults_on_and_reads_a_boolean(tmp_path: Path) -> None:
+    data = tomllib.loads(DEFAULT_CONFIG_TEXT)
+    assert data["fold_duplicates"] is Config().fold_duplicates is True
+    config, warnings = read(tmp_path, "fold_duplicates = false\n")
+    assert warnings == [] and config.fold_duplicates is False
+    config, warnings = read(tmp_path, 'fold_duplicates = "no"\n')
+    assert config.fold_duplicates is True and "fold_duplicates" in warnings[0]

@@ -5,7 +5,12 @@ the list's cursor moved, an article was opened) and this screen calls methods
 on the others. The list pane (:mod:`tui.app.widgets.list_pane`) runs the filter
 and its workers; loading runs in :mod:`tui.app.services.loader`. Every binding
 id here (``main.*``, ``state.*``, ``view.*``, ``search.*``) is part of the user's
-keymap, so the actions stay on the screen and call into the panes.
+keymap, so the actions stay on the screen and call into the panes: that is why
+it is one piece (~650 lines) rather than a screen per concern.
+
+Copies of one text are one entry (:mod:`tui.app.services.dupes` says the rules):
+opening one opens the fullest copy, marks apply to every copy, `D` shows them
+separately and `r` shows the story's related coverage as a timeline in the list.
 """
 
 from __future__ import annotations
@@ -79,6 +84,8 @@ class MainScreen(Screen[None]):
         Binding("f", "toggle_star", "Star/unstar", show=False, id="state.toggle_star"),
         Binding("S", "cycle_sort", "Sort: date, title, source", show=False, id="view.sort"),
         Binding("c", "toggle_browser", "Sources", id="view.browser"),
+        Binding("D", "toggle_duplicates", "Fold copies", show=False, id="view.fold_duplicates"),
+        Binding("r", "related", "Related coverage (timeline)", show=False, id="main.related"),
         Binding("w", "save_search", "Save the filter as a search", show=False, id="search.save"),
         Binding("escape", "back", "Back", id="main.back"),
     ]
@@ -118,6 +125,7 @@ class MainScreen(Screen[None]):
                 self.store,
                 self.root,
                 default_sort=self.config.default_sort,
+                fold_duplicates=self.config.fold_duplicates,
                 id="list-pane",
             )
             reader = Reader(id="reader")
@@ -174,6 +182,7 @@ class MainScreen(Screen[None]):
         self._update_header()
         self.loader = Loader(self.library, self.root, self.post_message)
         self.list_pane.loader = self.loader
+        self.sidebar.related_source = self.loader.related
         self.run_worker(
             self.loader.run,
             thread=True,
@@ -242,6 +251,8 @@ class MainScreen(Screen[None]):
         """Show ``article`` in the reader and give the reader the focus."""
         if article is None:
             return
+        copies = self.list_pane.members(article)
+        article = copies[0]  # an entry for copies opens the fullest
         self._stop_preview()
         self._show_sidebar(article)
         self.reader.open(article)
@@ -250,8 +261,8 @@ class MainScreen(Screen[None]):
             self.reader.find_on_open(term)
         self._set_reading(True)
         self.reader.view.focus()
-        if self.config.mark_read_on_open and not self.store.is_read(article):
-            self.list_pane.change_marks(lambda: self.store.set_read([article]), [article])
+        if self.config.mark_read_on_open and not all(map(self.store.is_read, copies)):
+            self.list_pane.change_marks(lambda: self.store.set_read(copies), copies)
 
     # -- layout ----------------------------------------------------------------------
 
@@ -334,6 +345,8 @@ class MainScreen(Screen[None]):
         if not self._previewing():
             return
         article = self.article_list.article
+        if article is not None:
+            article = self.list_pane.members(article)[0]  # an entry previews what it opens
         reader = self.reader
         if article is None:
             if reader.article is not None:
@@ -411,6 +424,8 @@ class MainScreen(Screen[None]):
         else:
             self._sidebar_choice = visible
         self._apply_layout()
+        if visible:  # "Also reported by" is looked up only while the sidebar shows
+            self._show_sidebar(self.sidebar.article)
 
     def action_find_in_article(self) -> None:
         """Open the find box of the reader (when an article is open)."""
@@ -454,6 +469,7 @@ class MainScreen(Screen[None]):
             self.reader.has_focus_within
             or list_hidden
             or self.filter_bar.value
+            or self.list_pane.related_to is not None
             or (self.focused is not None and self.focused is not self.article_list)
         )
 
@@ -468,6 +484,8 @@ class MainScreen(Screen[None]):
         if self.reader.has_focus_within or list_hidden:
             self._set_reading(False)
             self.set_focus(self.article_list)
+        elif self.list_pane.leave_related():
+            self.set_focus(self.article_list)
         elif self.filter_bar.value:
             self.filter_bar.value = ""
             self.set_focus(self.article_list)
@@ -479,14 +497,17 @@ class MainScreen(Screen[None]):
         pane = self.list_pane
         pane.count_marks()
         marks = self.article_list.marks
+        folded = pane.hidden if pane.folding_shown is not None else 0
         self.query_one(HeaderLine).set_state(
             shown=pane.shown_count,
-            total=len(self.library),
+            total=max(0, len(self.library) - folded),
+            folded=folded,
             root=self.root,
             scanning=self.scanning,
             files_seen=self.files_seen,
             problems=len(self.library.problems),
-            query=pane.query_text,
+            # The timeline (`r`) counts as a query: "2 of 295 articles".
+            query=pane.query_text if pane.related_to is None else "r",
             unread=marks.unread if marks is not None else 0,
             sort=pane.sort,
             progress=self._progress,
@@ -496,9 +517,12 @@ class MainScreen(Screen[None]):
 
     def _show_sidebar(self, article: Article | None) -> None:
         marks = None
+        copies: list[Article] = []
         if article is not None:
-            marks = (self.store.is_read(article), self.store.is_starred(article))
-        self.sidebar.show(article, marks)
+            copies = self.list_pane.members(article)
+            read = all(map(self.store.is_read, copies))
+            marks = (read, any(map(self.store.is_starred, copies)))
+        self.sidebar.show(article, marks, copies if len(copies) > 1 else ())
 
     def poll_state(self) -> None:
         """Marks made by another newsdeck of the same user show within a few seconds."""
@@ -518,17 +542,23 @@ class MainScreen(Screen[None]):
         """`m`: flip read/unread of the article under the cursor (or in the reader)."""
         article = self.current_article()
         if article is not None:
-            self.list_pane.change_marks(lambda: self.store.toggle_read(article), [article])
+            copies = self.list_pane.members(article)
+            read = not all(map(self.store.is_read, copies))
+            self.list_pane.change_marks(lambda: self.store.set_read(copies, read), copies)
 
     def action_toggle_star(self) -> None:
         """`f`: star or unstar the article under the cursor (or in the reader)."""
         article = self.current_article()
         if article is not None:
-            self.list_pane.change_marks(lambda: self.store.toggle_star(article), [article])
+            copies = self.list_pane.members(article)
+            starred = not any(map(self.store.is_starred, copies))
+            self.list_pane.change_marks(lambda: self.store.set_starred(copies, starred), copies)
 
     def action_mark_view_read(self) -> None:
         """`M`: mark every article of the current view read, after a y/n question."""
         articles = list(self.article_list.articles)
+        if self.list_pane.folding_shown is not None:
+            articles = [copy for entry in articles for copy in self.list_pane.members(entry)]
         unread = self.store.unread_count(articles)
         if not unread:
             self.notify("Everything shown is already read.")
@@ -542,6 +572,22 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             ConfirmScreen(f"Mark {unread:,} unread {noun} in this view as read?"), answered
         )
+
+    def action_toggle_duplicates(self) -> None:
+        """`D`: copies of one text as one entry (``×N``), or each copy on its own row."""
+        folded = self.list_pane.toggle_fold()
+        self.notify("Copies folded into one entry." if folded else "Every copy shown.")
+        self._update_header()
+
+    def action_related(self) -> None:
+        """`r`: the story's related coverage as a timeline in the list (Esc comes back)."""
+        article = self.current_article()
+        if article is None:
+            self.notify("No article to find coverage of.", severity="warning")
+            return
+        self._set_reading(False)
+        self.set_focus(self.article_list)
+        self.list_pane.find_related(article)
 
     def action_cycle_sort(self) -> None:
         """`S`: date ↓, date ↑, title ↑, title ↓, source ↑, source ↓; remembered per directory."""

@@ -30,11 +30,12 @@ from textual.worker import get_current_worker
 
 from tui.app import preload
 from tui.app.messages import LibraryChanged, Notice
+from tui.app.services.dupes import Folding
 from tui.files.scan import scan
 from tui.files.watch import Changes, Watcher
 from tui.library import Library
 from tui.model import Article
-from tui.store.index import Batch, Hit, Index
+from tui.store.index import Batch, Hit, Index, Related
 
 #: Re-show the list at most this often while batches stream in (seconds).
 REFRESH_SECONDS = 0.25
@@ -232,6 +233,30 @@ class Loader:
             if self._closed or self.index is None:
                 return []
             return self.index.search(query, limit)
+
+    # ------------------------------------------------------------ copies and related coverage
+
+    def duplicates(self, known: int) -> Folding | None:
+        """The groups of copies (any thread), or None while they are as of generation ``known``.
+
+        None too while the index is not open. A few ms at 100,000 articles: workers only.
+        """
+        with self._gate:
+            if self._closed or self.index is None:
+                return None
+            index = self.index
+            generation = index.generation()
+            if generation == known:
+                return None
+            groups = index.duplicate_groups()
+            return Folding.from_groups(groups, index.prefix, generation)
+
+    def related(self, article: Article, limit: int = 50) -> list[Related]:
+        """Other coverage of ``article``'s story, best first (any thread; [] without an index)."""
+        with self._gate:
+            if self._closed or self.index is None:
+                return []
+            return self.index.related(article.path, limit)
 
     # ------------------------------------------------------------ helpers
 

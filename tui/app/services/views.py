@@ -7,11 +7,11 @@ state store. Pure functions of their arguments; nothing here touches a widget.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import Protocol
 
 from tui.app.messages import HIGHLIGHT_CHUNK, ViewMarks
-from tui.library import Filtered, Library
+from tui.library import Library
 from tui.model import Article
 from tui.store.index import Hit
 
@@ -24,13 +24,32 @@ class MarkSource(Protocol):
     def is_starred(self, article: Article) -> bool: ...
 
 
-def view_marks(store: MarkSource, articles: Sequence[Article]) -> ViewMarks:
-    """Read and starred paths among ``articles`` and how many are unread (~1 µs an article)."""
+def view_marks(
+    store: MarkSource,
+    articles: Sequence[Article],
+    members: Callable[[Article], Sequence[Article]] | None = None,
+    grouped: Container[str] = (),
+) -> ViewMarks:
+    """Read and starred paths among ``articles`` and how many are unread (~1 µs an article).
+
+    ``members``: when the list folds copies, an entry's copies (see
+    :mod:`tui.app.services.dupes`), asked only for the paths in ``grouped``; the entry
+    is read when every copy is read and starred when any copy is starred.
+    """
     read: set[str] = set()
     starred: set[str] = set()
     unread = 0
     for article in articles:
         key = str(article.path)
+        if members is not None and key in grouped:
+            copies = members(article)
+            if all(map(store.is_read, copies)):
+                read.add(key)
+            else:
+                unread += 1
+            if any(map(store.is_starred, copies)):
+                starred.add(key)
+            continue
         if store.is_read(article):
             read.add(key)
         else:
@@ -40,12 +59,14 @@ def view_marks(store: MarkSource, articles: Sequence[Article]) -> ViewMarks:
     return ViewMarks(frozenset(read), frozenset(starred), unread)
 
 
-def first_highlights(library: Library, result: Filtered) -> list[tuple[int, ...]]:
-    """Title highlights for the first rows of a filter result (only its fuzzy words mark)."""
-    text = result.text.strip()
+def first_highlights(
+    library: Library, text: str, shown: Sequence[Article]
+) -> list[tuple[int, ...]]:
+    """Title highlights for the first rows shown of a filter result (its fuzzy ``text`` marks)."""
+    text = text.strip()
     if not text:
         return []
-    return library.highlights(text, result.articles[:HIGHLIGHT_CHUNK])
+    return library.highlights(text, shown[:HIGHLIGHT_CHUNK])
 
 
 class FulltextRows:

@@ -23,7 +23,7 @@ a field is drawn as ``�``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter, indexOf
 from typing import ClassVar, Literal, NamedTuple
 
@@ -53,6 +53,7 @@ MIN_SOURCE_WIDTH = 4  # a source column narrower than this is noise: drop it
 MARK_WIDTH = 2  # "● " unread, "★ " starred, "  " read
 UNREAD_MARK = "●"
 STAR_MARK = "★"
+COPIES_MARK = "×"  # "×3" at the end of the title column: the entry stands for 3 copies
 
 
 def column_widths(width: int, source_width: int = SOURCE_WIDTH) -> tuple[int, int, int]:
@@ -243,6 +244,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         #: Bumped by every show(): highlights for an older one are dropped.
         self._token = 0
         self._marks: ViewMarks | None = None
+        #: str(path) -> how many copies the row's entry stands for (None: nothing folded).
+        self._copies: Callable[[str], int] | None = None
         self._cursor = 0
         self._generation = 0
         self._strip_cache: LRUCache[tuple[int, int, int, bool, bool], Strip] = LRUCache(1024)
@@ -332,6 +335,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if marks is self._marks:
             return
         self._marks = marks
+        self._generation += 1
+        self._strip_cache.clear()
+        self.refresh()
+
+    def set_copies(self, copies: Callable[[str], int] | None) -> None:
+        """Draw ``×N`` after the titles of rows that stand for N copies (None: no counts).
+
+        ``copies`` answers for ``str(article.path)`` in O(1) (a dict lookup): it runs per row.
+        """
+        if copies is self._copies:
+            return
+        self._copies = copies
         self._generation += 1
         self._strip_cache.clear()
         self.refresh()
@@ -527,6 +542,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if snippet is not None:
             segments.extend(snippet)
         elif title_w:
+            badge = self._badge(article, title_w)
+            if badge:
+                title_w -= len(badge)
             title = sanitize(article.title)
             matches: frozenset[int] = frozenset()
             if title:
@@ -539,10 +557,24 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 segments.append(Segment(mark, title_style))
             if pad:
                 segments.append(Segment(" " * pad, title_style))
+            if badge:
+                segments.append(Segment(badge, st.source))
+                title_w += len(badge)
         used = mark_w + date_w + source_w + title_w + (1 if date_w else 0) + (1 if source_w else 0)
         if used < width:
             segments.append(Segment(" " * (width - used), st.base))
         return Strip(segments, width)
+
+    def _badge(self, article: Article, title_w: int) -> str:
+        """`` ×N`` for an entry standing for N copies, when the title column has room."""
+        copies = self._copies
+        if copies is None:
+            return ""
+        count = copies(str(article.path))
+        if count < 2:
+            return ""
+        badge = f" {COPIES_MARK}{count}"
+        return badge if title_w >= len(badge) + 8 else ""
 
     def _matches(self, index: int) -> frozenset[int]:
         """Highlighted title indices for a row; asks for its chunk (and the next page's) if due."""

@@ -30,12 +30,14 @@ class HeaderLine(Static):
         unread: int | None = None,
         sort: str | None = None,
         progress: str = "",
+        folded: int = 0,
     ) -> None:
         """Redraw from plain values (the path is data: Text, never markup).
 
         ``unread`` counts the unread articles among those shown; ``sort`` is a
         :data:`~tui.search.sort.SORTS` value shown as ``date ↓``; ``progress`` is
-        how far the open article has been read (``42%``), empty when none is open.
+        how far the open article has been read (``42%``), empty when none is open;
+        ``folded``: copies hidden in entries (``shown`` and ``total`` count entries).
         """
         text = Text()
         noun = "article" if total == 1 else "articles"
@@ -43,6 +45,8 @@ class HeaderLine(Static):
             text.append(f"{shown:,} of {total:,} {noun}", style="bold")
         else:
             text.append(f"{total:,} {noun}", style="bold")
+        if folded:
+            text.append(f" (+{folded:,} {'copy' if folded == 1 else 'copies'})", style="dim")
         if unread is not None:
             text.append(f"  {unread:,} unread", style="bold" if unread else "dim")
         if sort is not None:

@@ -7,6 +7,14 @@ from :mod:`tui.app.messages`, handled here. The screen hears only
 :class:`ListPane.Shown`, :class:`ListPane.Counted` and :class:`ListPane.MarksChanged`,
 and routes them to the sidebar, the header and the browser.
 
+`r` shows a story's related coverage in the same list, as a timeline (a mode, like
+full-text results): the main list's rows, cursor and top row are kept and put back by
+Esc. Copies of one text are folded in the filter worker (:mod:`tui.app.services.dupes`).
+
+Why one piece (~660 lines): the filter, full-text and timeline modes show in one list
+and share its cursor, its marks count and the keys typed before a result arrived;
+split apart, each would have to know when the others' result went stale.
+
 Keys typed in the filter box act on the result for the query as typed so far, as
 if ranking were instant: ↓/↑ (ctrl+n/ctrl+p) move the list's highlight and Enter
 opens it, through the list's own open action (:class:`ArticleList.Opened`). While
@@ -19,7 +27,7 @@ ranking starts at its top again).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -40,6 +48,7 @@ from tui.app.messages import (
     ViewMarks,
 )
 from tui.app.services import views
+from tui.app.services.dupes import Folding, timeline
 from tui.app.services.loader import Loader
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.browser import with_browser_term
@@ -47,12 +56,15 @@ from tui.app.widgets.filter_bar import FilterBar
 from tui.library import Filtered, Library
 from tui.model import Article
 from tui.search import sort as sort_order
+from tui.store.index import Related
 from tui.store.state import StateError, StateStore
 
 #: Lists up to this long have their reading state counted on the spot (a few ms).
 COUNT_IN_PLACE = 20_000
 #: The filter is remembered for the directory once typing pauses this long.
 SAVE_FILTER_SECONDS = 1.0
+#: The extra arguments of :func:`views.view_marks` for a folded list (none when unfolded).
+_MarksArgs = tuple[()] | tuple[Callable[[Article], list[Article]], Container[str]]
 #: C0/C1 control characters: a paste is data, never terminal control.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -74,6 +86,23 @@ class ListPane(Vertical):
     class MarksChanged(Message):
         """Reading state changed (the list redrew its rows): the other panes follow."""
 
+    class DuplicatesFound(Message):
+        """The groups of copies, read from the index in a worker (it changed since)."""
+
+        def __init__(self, folding: Folding, hidden: int) -> None:
+            super().__init__()
+            self.folding = folding
+            #: Articles held that folding hides (every copy after a group's first).
+            self.hidden = hidden
+
+    class RelatedFound(Message):
+        """Other coverage of ``article``'s story, from a worker: the timeline to show."""
+
+        def __init__(self, article: Article, related: list[Related]) -> None:
+            super().__init__()
+            self.article = article
+            self.related = related
+
     def __init__(
         self,
         library: Library,
@@ -81,6 +110,7 @@ class ListPane(Vertical):
         root: Path,
         *,
         default_sort: str,
+        fold_duplicates: bool = True,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -118,10 +148,28 @@ class ListPane(Vertical):
         #: the latest keystroke arrived: replayed on it (see the module docstring).
         self._waiting_moves = 0
         self._waiting_open = False
+        #: Copies of one text shown as one entry (the config's ``fold_duplicates``, `D`).
+        self.fold = fold_duplicates
+        #: The groups of copies as the index last said (empty until its worker reports).
+        self.folding = Folding()
+        #: Articles the library holds that folding hides (for the header's count).
+        self.hidden = 0
+        #: The article whose story the list shows as a timeline (`r`), or None.
+        self.related_to: Article | None = None
+        #: The main list to come back to from the timeline: rows, cursor article, top row.
+        self._return: tuple[Sequence[Article], Article | None, int] | None = None
+        #: Whether a result arrived for the main list while the timeline was shown.
+        self._stale = False
+
+    @property
+    def folding_shown(self) -> Folding | None:
+        """The groups the list folds by now (None: copies are shown separately)."""
+        return self.folding if self.fold and self.folding else None
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filter")
         yield Static("", id="query-errors")
+        yield Static("", id="related-title")
         yield ArticleList(id="list")
 
     @property
@@ -157,10 +205,17 @@ class ListPane(Vertical):
 
     def rerun(self) -> None:
         """Show the current query again, over the grown (or changed) library."""
+        if self.related_to is not None:
+            self._stale = True  # shown when the timeline is left
+            return
         fulltext = self.query_text.lstrip()
         if fulltext.startswith("?"):
             self._run_fulltext(fulltext[1:])
-        elif self.query_text.strip() or self.sort != sort_order.DEFAULT_SORT:
+        elif (
+            self.query_text.strip()
+            or self.sort != sort_order.DEFAULT_SORT
+            or self.folding_shown is not None  # folding runs in the filter worker
+        ):
             self._run_filter(self.query_text)
         else:
             self.shown_query = self.query_text
@@ -182,6 +237,8 @@ class ListPane(Vertical):
                 else ""
             )
         self.rerun()
+        if done or self.folding.generation < 0:
+            self._refresh_duplicates()
 
     def cycle_sort(self) -> None:
         """The next sort order, remembered for the directory; the list is sorted again."""
@@ -220,6 +277,7 @@ class ListPane(Vertical):
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         event.stop()
         had_query = bool(self.query_text)
+        self.leave_related()
         self.query_text = event.value
         self._waiting_moves, self._waiting_open = 0, False
         if bool(event.value) != had_query:
@@ -314,6 +372,12 @@ class ListPane(Vertical):
         same = self._fulltext_shown == query
         self._fulltext_shown = query
         articles = rows.articles
+        folding = self.folding_shown
+        if folding is not None:  # at most a few hundred hits
+            articles = folding.fold(articles)
+        if self.related_to is not None:
+            self._stale = True
+            return
         target = self.article_list.article if same else (articles[0] if articles else None)
         self._highlight_text = None
         self.shown_query = self.query_text
@@ -345,14 +409,16 @@ class ListPane(Vertical):
         )
         if result.cancelled or worker.is_cancelled:
             return
-        highlights = views.first_highlights(self.library, result)
+        folding = self.folding_shown
+        shown = result.articles if folding is None else folding.fold(result.articles)
+        highlights = views.first_highlights(self.library, result.text, shown)
         # The marks too, here rather than on the UI thread; long lists keep their own worker.
         version = self._marks_version
         marks = None
-        if len(result.articles) <= COUNT_IN_PLACE:
-            marks = views.view_marks(store, result.articles)
+        if len(shown) <= COUNT_IN_PLACE:
+            marks = views.view_marks(store, shown, *self._members(folding))
         if not worker.is_cancelled:
-            self.post_message(FilterDone(result, highlights, marks, version))
+            self.post_message(FilterDone(result, highlights, marks, version, shown))
 
     @on(FilterDone)
     def _show_filtered(self, event: FilterDone) -> None:
@@ -361,17 +427,20 @@ class ListPane(Vertical):
         if result.query != self.query_text:
             return  # typing went on; a newer result is coming
         self.filtered = result
+        if self.related_to is not None:
+            self._stale = True
+            return
         query = result.query.strip()
         self._show_query_errors(result.errors)
         if query:
             self.article_list.empty_message = "No article matches the filter. Esc clears it."
         self.shown_query = result.query
         if event.marks is not None:
-            key = (id(result.articles), len(result.articles), event.marks_version)
+            key = (id(event.shown), len(event.shown), event.marks_version)
             self._handed_marks = (key, event.marks)
         # Only the fuzzy words are highlighted: `src:x` does not mark title letters.
         self._show_articles(
-            result.articles,
+            event.shown,
             result.text.strip() or None,
             keep_current=not query,
             highlights=event.highlights,
@@ -419,15 +488,36 @@ class ListPane(Vertical):
             self._marks_key = key
             self.article_list.set_marks(handed[1])
             return
+        members = self._members(self.folding_shown)
         if self._marks_key is None or len(shown) <= COUNT_IN_PLACE:
             self._marks_key = key
-            self.article_list.set_marks(views.view_marks(self.store, shown))
+            self.article_list.set_marks(views.view_marks(self.store, shown, *members))
             return
-        self._count_marks_in_worker(shown, key)
+        self._count_marks_in_worker(shown, key, members)
+
+    def _members(self, folding: Folding | None) -> _MarksArgs:
+        """An entry's copies and the paths that have any, for :func:`views.view_marks`.
+
+        Nothing when the list does not fold: the call is then the one it always was.
+        """
+        if folding is None:
+            return ()
+        library = self.library
+        return (lambda article: folding.members(library, article)), folding.of
+
+    def members(self, article: Article) -> list[Article]:
+        """Every copy ``article``'s entry stands for (``[article]`` when copies are not folded)."""
+        folding = self.folding_shown
+        return [article] if folding is None else folding.members(self.library, article)
 
     @work(thread=True, exclusive=True, group="counts", description="count unread articles")
-    def _count_marks_in_worker(self, shown: Sequence[Article], key: tuple[int, int, int]) -> None:
-        marks = views.view_marks(self.store, shown)
+    def _count_marks_in_worker(
+        self,
+        shown: Sequence[Article],
+        key: tuple[int, int, int],
+        members: _MarksArgs,
+    ) -> None:
+        marks = views.view_marks(self.store, shown, *members)
         if not get_current_worker().is_cancelled:
             self.post_message(MarksCounted(key, marks))
 
@@ -460,11 +550,106 @@ class ListPane(Vertical):
             read, starred = set(marks.read), set(marks.starred)
             for article in changed:
                 key = str(article.path)
-                (read.add if self.store.is_read(article) else read.discard)(key)
-                (starred.add if self.store.is_starred(article) else starred.discard)(key)
+                copies = self.members(article)
+                (read.add if all(map(self.store.is_read, copies)) else read.discard)(key)
+                (starred.add if any(map(self.store.is_starred, copies)) else starred.discard)(key)
             patched = ViewMarks(frozenset(read), frozenset(starred), marks.unread)
             self.article_list.set_marks(patched)
         self.post_message(self.MarksChanged())
+
+    # -- copies and related coverage ---------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="dupes", description="groups of copies")
+    def _refresh_duplicates(self) -> None:
+        """Read the groups of copies when the index changed (a few ms; never on the UI thread)."""
+        loader = self.loader
+        if loader is None:
+            return
+        folding = loader.duplicates(self.folding.generation)
+        if folding is not None and not get_current_worker().is_cancelled:
+            self.post_message(self.DuplicatesFound(folding, folding.hidden(self.library)))
+
+    @on(DuplicatesFound)
+    def _duplicates_found(self, event: DuplicatesFound) -> None:
+        event.stop()
+        before = self.folding_shown
+        self.folding = event.folding
+        self.hidden = event.hidden
+        if before is not None or self.folding_shown is not None:
+            self.article_list.set_copies(self.folding.size if self.fold else None)
+            self.rerun()
+
+    def toggle_fold(self) -> bool:
+        """`D`: fold copies into one entry, or show each separately; returns the new state."""
+        self.fold = not self.fold
+        folding = self.folding_shown
+        self.article_list.set_copies(folding.size if folding is not None else None)
+        self.leave_related()
+        self.rerun()
+        return self.fold
+
+    def find_related(self, article: Article) -> None:
+        """`r`: look up ``article``'s related coverage in a worker; the timeline follows."""
+        self._run_related(article)
+
+    @work(thread=True, exclusive=True, group="related", description="related coverage")
+    def _run_related(self, article: Article) -> None:
+        loader = self.loader
+        related = loader.related(article) if loader is not None else []
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.RelatedFound(article, related))
+
+    @on(RelatedFound)
+    def _related_found(self, event: RelatedFound) -> None:
+        event.stop()
+        if not event.related:
+            self.notify("No other coverage of this story was found.", markup=False)
+            return
+        self.show_related(event.article, event.related)
+
+    def show_related(self, article: Article, related: Sequence[Related]) -> None:
+        """Show ``article``'s story as a timeline, oldest first (Esc: :meth:`leave_related`)."""
+        articles = timeline(article, related, self.library, self.folding_shown)
+        article_list = self.article_list
+        if self.related_to is None:
+            self._return = (
+                article_list.articles,
+                article_list.article,
+                article_list.scroll_offset.y,
+            )
+            self._stale = False
+        self.related_to = article
+        title = self.query_one("#related-title", Static)
+        line = Text("Coverage of ", style="bold")
+        line.append(article.title or article.path.name, style="italic")
+        line.append(f" · {len(articles)} reports, oldest first · Esc returns", style="dim")
+        title.update(line)
+        title.set_class(True, "-visible")
+        article_list.show(articles, keep_cursor_on=article, fallback="clamp")
+        self._shown(len(articles))
+
+    def leave_related(self) -> bool:
+        """Back from the timeline to the main list, the cursor where it was (False: not in it)."""
+        if self.related_to is None:
+            return False
+        self.related_to = None
+        self.query_one("#related-title", Static).set_class(False, "-visible")
+        saved, self._return = self._return, None
+        if saved is not None:
+            articles, current, top = saved
+            article_list = self.article_list
+            article_list.show(
+                articles,
+                keep_cursor_on=current,
+                more_highlights=self._highlight_text is not None,
+                fallback="clamp",
+            )
+            article_list.scroll_to(y=top, animate=False, force=True, immediate=True)
+            self._shown(len(articles))
+        if self._stale:
+            self._stale = False
+            self.rerun()
+        return True
 
     # -- remembering the filter ------------------------------------------------------
 

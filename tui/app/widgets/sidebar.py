@@ -2,25 +2,31 @@
 
 Values come straight from files, so each one is a ``rich.text.Text`` (never
 markup). Reading statistics need the body, so they appear once the reader has
-loaded the article.
+loaded the article. "Also reported by" (the first few sources of related
+coverage) comes from the index in a worker, after the rest is drawn.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from tui.body.dates import format_date
 from tui.body.urls import display_url
 from tui.model import Article
+from tui.store.index import Related
 
 # Han, kana, Hangul and CJK punctuation: read by the character, not the word.
 _CJK = re.compile(
@@ -30,6 +36,8 @@ _CJK = re.compile(
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 CJK_CHARS_PER_MINUTE = 400
 LATIN_WORDS_PER_MINUTE = 230
+#: "Also reported by" names this many sources of related coverage (`r` lists them all).
+ALSO_REPORTED = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,26 +107,75 @@ class Sidebar(VerticalScroll):
     Sidebar > Static { width: 1fr; }
     """
 
+    class RelatedFound(Message):
+        """Related coverage of ``article``, looked up in a worker."""
+
+        def __init__(self, article: Article, related: list[Related]) -> None:
+            super().__init__()
+            self.article = article
+            self.related = related
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, Sidebar.RelatedFound)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
         self.stats: ReadingStats | None = None
         #: (read, starred) of :attr:`article`, as the screen that owns the state says.
         self.marks: tuple[bool, bool] | None = None
+        #: Every copy of :attr:`article`'s entry, fullest first (empty: no copies).
+        self.copies: tuple[Article, ...] = ()
+        #: Related coverage of :attr:`article` (None: not looked up yet, or no index).
+        self.related: list[Related] | None = None
+        #: Looks up related coverage (any thread; the screen sets it once the index is open).
+        self.related_source: Callable[[Article, int], list[Related]] | None = None
+        #: The article whose related coverage was last asked for.
+        self._asked: Article | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article selected.", style="dim"), id="sidebar-body")
 
-    def show(self, article: Article | None, marks: tuple[bool, bool] | None = None) -> None:
-        """Show ``article``'s header fields and reading state ``marks`` (read, starred).
+    def show(
+        self,
+        article: Article | None,
+        marks: tuple[bool, bool] | None = None,
+        copies: Sequence[Article] = (),
+    ) -> None:
+        """Show ``article``'s fields, reading state ``marks`` (read, starred) and ``copies``.
 
-        Statistics come with :meth:`set_text`.
+        Statistics come with :meth:`set_text`; related coverage from a worker.
         """
         if article is not self.article:
             self.stats = None
+            self.related = None
+        if (
+            article is not None
+            and article is not self._asked
+            and self.related_source is not None
+            and self.display
+        ):
+            self._asked = article  # once per article, even when the answer is "none"
+            self._look_up_related(article)
         self.article = article
         self.marks = marks
+        self.copies = tuple(copies)
         self._refresh_body()
+
+    @work(thread=True, exclusive=True, group="sidebar-related", description="related coverage")
+    def _look_up_related(self, article: Article) -> None:
+        source = self.related_source
+        # More than shown: copies of one report and one source count once.
+        related = source(article, ALSO_REPORTED * 3) if source is not None else []
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.RelatedFound(article, related))
+
+    @on(RelatedFound)
+    def _related_found(self, event: RelatedFound) -> None:
+        event.stop()
+        if event.article is self.article:
+            self.related = event.related
+            self._refresh_body()
 
     def set_text(self, article: Article, text: str) -> None:
         """The reader loaded ``article``: add its reading statistics."""
@@ -149,6 +206,26 @@ class Sidebar(VerticalScroll):
             read, starred = self.marks
             field("State", ("Read" if read else "● Unread") + ("  ★ Starred" if starred else ""))
         field("Source", article.source)
+        if self.copies:
+            rows.append(Text(f"Copies ×{len(self.copies)}", style="bold"))
+            for copy in self.copies:
+                line = Text("• ")
+                line.append(copy.source or "(no source)")
+                line.append(f"  {copy.path.name}", style="dim")
+                if copy is self.copies[0]:
+                    line.append("  (fullest: opens)", style="italic")
+                line.overflow = "fold"
+                rows.append(line)
+            rows.append(Text(""))
+        if self.related:
+            sources = list(dict.fromkeys(r.article.source or "(no source)" for r in self.related))
+            shown = sources[:ALSO_REPORTED]
+            more = len(sources) - len(shown)
+            field(
+                "Also reported by",
+                *shown,
+                f"and {more} more (r)" if more else "r lists them by date",
+            )
         field("Author", article.author)
         if article.date is not None:
             field(
