@@ -21,8 +21,9 @@ without a pass over all pairs:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from tui.search import similar as sim
@@ -115,26 +116,29 @@ def link_pending(c: sqlite3.Connection) -> int:
     pending = {r[0] for r in c.execute("SELECT id FROM pending")}
     if not pending:
         return 0
-    candidates: dict[int, set[int]] = {}
+    pairs: set[tuple[int, int]] = set()
     total = c.execute("SELECT count(*) FROM sims").fetchone()[0]
     if len(pending) * 20 >= total:
-        for (members,) in c.execute(
-            "SELECT group_concat(id) FROM simkeys GROUP BY key HAVING count(*) BETWEEN 2 AND ?",
-            (BUCKET_CAP,),
-        ):
-            ids = [int(x) for x in members.split(",")]
-            for i in ids:
-                if i in pending:
-                    candidates.setdefault(i, set()).update(ids)
+        buckets: Iterable[list[int]] = (
+            [int(x) for x in members.split(",")]
+            for (members,) in c.execute(
+                "SELECT group_concat(id) FROM simkeys GROUP BY key HAVING count(*) BETWEEN 2 AND ?",
+                (BUCKET_CAP,),
+            )
+        )
     else:
-        for i, blob in _select(c, "SELECT id, keys FROM sims WHERE id IN ({})", list(pending)):
+        buckets = []
+        for _, blob in _select(c, "SELECT id, keys FROM sims WHERE id IN ({})", list(pending)):
             for key in sim.unpack_keys(blob):
                 ids = [r[0] for r in c.execute(
                     "SELECT id FROM simkeys WHERE key = ? LIMIT ?", (key, BUCKET_CAP + 1)
                 )]  # fmt: skip
                 if 2 <= len(ids) <= BUCKET_CAP:
-                    candidates.setdefault(i, set()).update(ids)
-    pairs = {(min(i, j), max(i, j)) for i, found in candidates.items() for j in found if j != i}
+                    buckets.append(ids)
+    for ids in buckets:
+        if not pending.isdisjoint(ids):
+            ids.sort()
+            pairs.update(p for p in combinations(ids, 2) if p[0] in pending or p[1] in pending)
     c.execute("DELETE FROM pending")
     if not pairs:
         return 0
@@ -153,14 +157,14 @@ def link_pending(c: sqlite3.Connection) -> int:
     if not pairs:
         return 0
     involved = list({i for pair in pairs for i in pair})
-    features: dict[int, sim.Features] = {}
+    features: dict[int, sim.DupText] = {}
     for i, title, body in _select(
         c,
         "SELECT a.id, a.title, t.body FROM articles a JOIN texts t ON t.id = a.id "
         "WHERE a.id IN ({})",
         involved,
     ):
-        features[i] = sim.dup_features(title, unpack_text(body)[:_CHECK_CHARS])
+        features[i] = sim.dup_text(sim.dup_features(title, unpack_text(body)[:_CHECK_CHARS]))
     found = [
         (a, b)
         for a, b in sorted(pairs)
