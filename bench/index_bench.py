@@ -74,12 +74,14 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def _sample_queries(index: Index, count: int, seed: int = 1) -> list[str]:
     """Phrases cut from stored article text: what a reader looking for a sentence types."""
+    from tui.store.index.packed import unpack_text
+
     rng = random.Random(seed)
     top = index.query("SELECT max(id) FROM texts")[0][0] or 0
     out: list[str] = []
     while len(out) < count and top:
         found = index.query("SELECT body FROM texts WHERE id >= ? LIMIT 1", (rng.randint(1, top),))
-        body = (found[0][0] if found else "") or ""
+        body = unpack_text(found[0][0] if found else None)
         if len(body) < 40:
             continue
         start = rng.randrange(0, len(body) - 30)

@@ -9,6 +9,10 @@ Run: ``.venv/bin/python bench/similar_bench.py [N ...]`` (default 100,000). The 
 * ``related_p50_ms`` / ``related_p95_ms``: :meth:`Index.related` for 300 articles drawn
   at random (warm, best of 3 each); the bound is 20 ms p95.
 * ``groups_ms``: :meth:`Index.duplicate_groups` (what the app would call per generation).
+* ``db_mib`` / ``db_x_articles``: the signed index on disk against the articles' bytes
+  (issue 15's bound is 0.6x).
+
+``BENCH_ROUNDS=N`` in the environment sets ``rounds`` (default 2).
 """
 
 from __future__ import annotations
@@ -96,6 +100,7 @@ def run(n: int, *, seed: int = 0, rounds: int = 2, workers: int | None = None) -
         out["build_plain_s"] = min(plain)
         out["build_signed_s"] = min(signed)
         out["build_x"] = min(signed) / min(plain)
+        out.update(_sizes(root, tmp / "signed"))
         os.environ["NEWSDECK_CACHE_DIR"] = str(tmp / "signed")
         os.environ.pop("NEWSDECK_SIGNATURES", None)
         out.update(_lookups(root, seed))
@@ -107,6 +112,18 @@ def run(n: int, *, seed: int = 0, rounds: int = 2, workers: int | None = None) -
             else:
                 os.environ[key] = value
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sizes(root: Path, cache: Path) -> dict[str, float]:
+    """The signed index's bytes on disk against the bytes of the articles it indexes."""
+    from bench.corpus import read_marker
+
+    facts = read_marker(root) or {}
+    articles = float(facts.get("bytes") or 0) or float(
+        sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    )
+    db = float(sum(p.stat().st_size for p in cache.rglob("*.sqlite*") if p.is_file()))
+    return {"db_mib": db / 2**20, "articles_mib": articles / 2**20, "db_x_articles": db / articles}
 
 
 def _lookups(root: Path, seed: int) -> dict[str, float]:
@@ -140,9 +157,10 @@ def _lookups(root: Path, seed: int) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> int:
+    rounds = int(os.environ.get("BENCH_ROUNDS", "2"))
     for n in [int(a) for a in argv] or [100_000]:
         print(f"-- {n:,} articles --")
-        for key, value in run(n).items():
+        for key, value in run(n, rounds=rounds).items():
             print(f"  {key:24} {value:12.3f}")
     return 0
 

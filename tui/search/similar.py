@@ -42,12 +42,14 @@ __all__ = [
     "MIN_DUP_CHARS",
     "RELATED_THRESHOLD",
     "ROWS",
+    "DupText",
     "Features",
     "Signatures",
     "StoryTerms",
     "dup_features",
     "dup_keys",
     "dup_shingles",
+    "dup_text",
     "fold_compact",
     "grams_agree",
     "pack_keys",
@@ -236,7 +238,24 @@ def dup_keys(features: Features) -> tuple[int, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def same_text(a: Features, b: Features) -> bool:
+@dataclass(frozen=True, slots=True)
+class DupText:
+    """:class:`Features` with the shingle sets :func:`same_text` compares, made once.
+
+    Worth it when one article is compared with many (linking a whole build).
+    """
+
+    features: Features
+    shingles: frozenset[str]
+    lead_grams: frozenset[str]
+
+
+def dup_text(features: Features) -> DupText:
+    """The :class:`DupText` of ``features``."""
+    return DupText(features, frozenset(dup_shingles(features)), frozenset(_grams(features.lead)))
+
+
+def same_text(a: Features | DupText, b: Features | DupText) -> bool:
     """Whether two articles are copies of one text (the exact check after LSH).
 
     Copies share most of their lead: :data:`SAME_LEAD` of the smaller one's shingles
@@ -245,22 +264,26 @@ def same_text(a: Features, b: Features) -> bool:
     are all in the longer one, so two reports built from one template (the daily
     market close, another day's rate) are not folded.
     """
-    if a.size < MIN_DUP_CHARS or b.size < MIN_DUP_CHARS:
+    fa = a.features if isinstance(a, DupText) else a
+    fb = b.features if isinstance(b, DupText) else b
+    if fa.size < MIN_DUP_CHARS or fb.size < MIN_DUP_CHARS:
         return False
-    sa, sb = dup_shingles(a), dup_shingles(b)
+    da = a if isinstance(a, DupText) else dup_text(a)
+    db = b if isinstance(b, DupText) else dup_text(b)
+    sa, sb = da.shingles, db.shingles
     small = min(len(sa), len(sb))
     if not small or len(sa & sb) / small < SAME_LEAD:
         return False
-    if not a.lead or not b.lead:
-        return a.title == b.title and a.lead == b.lead
-    la, lb = set(_grams(a.lead)), set(_grams(b.lead))
+    if not fa.lead or not fb.lead:
+        return fa.title == fb.title and fa.lead == fb.lead
+    la, lb = da.lead_grams, db.lead_grams
     lead_share = len(la & lb) / max(1, min(len(la), len(lb)))
     if lead_share < SAME_LEAD:
         return False
     return (
-        titles_agree(a.title, b.title)
-        and _title_numbers_agree(a.title, b.title)
-        and _numbers_agree(a.lead, b.lead)
+        titles_agree(fa.title, fb.title)
+        and _title_numbers_agree(fa.title, fb.title)
+        and _numbers_agree(fa.lead, fb.lead)
     )
 
 

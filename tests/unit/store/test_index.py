@@ -24,6 +24,7 @@ from tui.store.index import Index, db_path, list_articles
 from tui.store.index import database as database_module
 from tui.store.index import facade as facade_module
 from tui.store.index import fulltext as fulltext_module
+from tui.store.index.packed import unpack_text
 
 Write = Callable[..., Path]
 
@@ -536,8 +537,8 @@ def test_real_corpus_list_and_search(capsys: pytest.CaptureFixture[str]) -> None
             "ORDER BY a.path LIMIT 60"
         )
         tried = 0
-        for rel, body in rows:
-            pieces = [p for p in body.split(" ") if 4 <= len(p) <= 16]
+        for rel, packed in rows:
+            pieces = [p for p in unpack_text(packed).split(" ") if 4 <= len(p) <= 16]
             if not pieces:
                 continue
             piece = pieces[len(pieces) // 2].replace('"', "")

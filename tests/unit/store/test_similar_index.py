@@ -89,6 +89,49 @@ def test_groups_follow_changes_and_removals(seeds: Path) -> None:
         assert index.duplicate_groups().groups == []
 
 
+def test_a_build_stopped_before_linking_is_linked_by_the_next_reconcile(seeds: Path) -> None:
+    index = Index(seeds)
+    batches = index.reconcile(workers=1)
+    for _ in batches:
+        if index.count() == 7:  # every article written: stop before the copies are linked
+            break
+    batches.close()
+    assert index.duplicate_groups().groups == []
+    index.close()
+    with built(seeds) as again:  # nothing changed on disk: only the pending links are made
+        assert [set(g) for g in again.duplicate_groups().groups] == [
+            {"rfi/lee.md", "rfi-tw/lee.md", "short/lee.md"}
+        ]
+
+
+def test_one_changed_copy_in_a_large_index_is_linked_by_its_own_buckets(seeds: Path) -> None:
+    for n in range(40):  # enough articles that one pending article looks its buckets up
+        body = f"第{n}篇独立的报道，内容涉及编号{n * 7919}的事件，与其他文章没有关系。" * 2
+        (seeds / "other" / f"{n}.md").parent.mkdir(exist_ok=True)
+        (seeds / "other" / f"{n}.md").write_text(feed(f"独立报道第{n}号", body, T0), "utf-8")
+    with built(seeds) as index:
+        assert len(index.duplicate_groups().groups) == 1
+        (seeds / "short/lee.md").write_text(
+            feed("台湾首位民选总统李登辉逝世 享年97岁", LEE[:80], T0 + 3600_000), "utf-8"
+        )
+        index.update([seeds / "short/lee.md"])
+        groups = index.duplicate_groups().groups
+        assert [set(g) for g in groups] == [{"rfi/lee.md", "rfi-tw/lee.md", "short/lee.md"}]
+
+
+def test_stored_text_is_packed_and_read_back_whole(seeds: Path) -> None:
+    from tui.store.index.packed import unpack_text
+
+    with built(seeds) as index:
+        rows = index.query(
+            "SELECT t.body FROM texts t JOIN articles a ON a.id = t.id WHERE a.path = 'rfi/lee.md'"
+        )
+        assert isinstance(rows[0][0], bytes)
+        assert len(rows[0][0]) < len(LEE.encode())
+        assert LEE in unpack_text(rows[0][0])
+        assert "李登辉" in index.search("李登辉")[0].snippet
+
+
 def test_related_finds_the_story_elsewhere_but_not_copies_or_the_next_days_report(
     seeds: Path,
 ) -> None:

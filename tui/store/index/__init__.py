@@ -3,7 +3,7 @@
 Why: re-parsing 100,000 files on every start is too slow, and full-text search
 needs an inverted index. Per file, the database holds the header fields of its
 :class:`~tui.model.Article`, its size and mtime (to detect changes without reading
-it), its plain text (for snippets) and an FTS5 word index of that text.
+it), its plain text (zlib-packed, for snippets) and an FTS5 word index of that text.
 
 Callers use :class:`Index` (and :func:`list_articles` for ``newsdeck list``); the
 parts behind it, each one idea:
@@ -12,6 +12,7 @@ parts behind it, each one idea:
 * :mod:`.rows` -- how an article is stored in a row and read back (the hot path).
 * :mod:`.extract` -- parsing files for the index, in worker processes when many.
 * :mod:`.writes` -- writing rows, text and word index in one transaction.
+* :mod:`.packed` -- how the stored text is compressed.
 * :mod:`.reconcile` -- what is new, changed or gone since the last look.
 * :mod:`.dirs` -- directory mtimes and walk order, so a warm list stats no file.
 * :mod:`.fulltext` -- the query language, ranking and snippets.

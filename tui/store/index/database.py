@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: Bump whenever the tables change: an index with another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: How long a writer waits for another process's transaction (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
 #: Every write bumps the generation: data derived from the rows (see
@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS dirs (
     mtime_ns INTEGER NOT NULL,
     pos INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, content='', tokenize='unicode61 remove_diacritics 2'
 );
@@ -100,6 +100,7 @@ CREATE TABLE IF NOT EXISTS dupes (
     a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dupes_b ON dupes (b);
+CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -220,6 +221,7 @@ class Database:
         conn.execute("SELECT path FROM dirs LIMIT 1").fetchall()
         conn.execute("SELECT id FROM sims LIMIT 1").fetchall()
         conn.execute("SELECT a FROM dupes LIMIT 1").fetchall()
+        conn.execute("SELECT id FROM pending LIMIT 1").fetchall()
         conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'x' LIMIT 1").fetchall()
         return None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from tui.model import Article
 from tui.search.fold import fold_fts
 from tui.search.similar import Signatures, signatures
+from tui.store.index.packed import pack_text
 
 __all__ = ["CHUNK", "POOL_THRESHOLD", "Extracted", "FuzzyFields", "extract_all", "fuzzy_fields"]
 
@@ -29,10 +30,11 @@ CHUNK = 48
 #: What the fuzzy filter matches an article by, precomputed for ``newsdeck list
 #: --filter``: folded title, source and author, and the title's pinyin key.
 FuzzyFields = tuple[str, str, str, str | None]
-#: A parsed file for the writer: header-only article, its plain text (None when
-#: unreadable), that text folded for the FTS table (None when unchanged by folding),
-#: its fuzzy fields and its duplicate/related signatures (both None when unreadable).
-Extracted = tuple[Article, str | None, str | None, FuzzyFields | None, Signatures | None]
+#: A parsed file for the writer: header-only article, its plain text packed for the
+#: ``texts`` table (:func:`~tui.store.index.packed.pack_text`), that text folded for
+#: the FTS table, its fuzzy fields and its duplicate/related signatures (all None
+#: when unreadable).
+Extracted = tuple[Article, bytes | None, str | None, FuzzyFields | None, Signatures | None]
 
 
 def fuzzy_fields(article: Article) -> FuzzyFields:
@@ -92,23 +94,24 @@ def extract_all(paths: Sequence[Path], workers: int | None, window: int) -> Iter
 
 
 def _extract(path: Path) -> Extracted:
-    """Parse one file fully and return its header-only article, text and folded text."""
+    """Parse one file fully and return its header-only article, packed and folded text."""
     from tui.body.text import plain_text  # here: `newsdeck list` never extracts
     from tui.files.parser import parse
 
     article = parse(path)
-    text = folded = None
+    packed: bytes | None = None
+    folded: str | None = None
     keys: FuzzyFields | None = None
     sigs: Signatures | None = None
     if article.ok:
         text = plain_text(article.body or "")
+        packed = pack_text(text)
         folded = fold_fts(text)
-        folded = None if folded == text else folded
         keys = fuzzy_fields(article)
         if os.environ.get(SIGNATURES_ENV, "1") != "0":
             sigs = signatures(article.title, text)
     article.body = None
-    return article, text, folded, keys, sigs
+    return article, packed, folded, keys, sigs
 
 
 def _extract_many(paths: list[Path]) -> list[Extracted]:

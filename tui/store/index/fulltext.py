@@ -26,6 +26,7 @@ from typing import Any
 
 from tui.model import Article
 from tui.search.fold import CJK_RUN, find_fold, fold_fts
+from tui.store.index.packed import unpack_text
 from tui.store.index.rows import article_from_row, rows_by_id
 
 __all__ = ["RANK_CAP", "Hit", "match_expression", "search", "split_terms"]
@@ -126,7 +127,7 @@ def search(
     for rowid, score in best:
         if rowid in rows:
             article = article_from_row(prefix, rows[rowid])
-            text, spans = _snippet(article.title, bodies.get(rowid, ""), needles)
+            text, spans = _snippet(article.title, unpack_text(bodies.get(rowid)), needles)
             hits.append(Hit(article, float(score), text, spans))
     return hits
 

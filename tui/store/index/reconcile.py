@@ -20,7 +20,7 @@ from tui.store.index.database import Database
 from tui.store.index.dirs import stamp_dirs
 from tui.store.index.extract import extract_all
 from tui.store.index.rows import SKIPPED_MTIME, relative, root_prefix
-from tui.store.index.writes import BATCH_SIZE, delete, write
+from tui.store.index.writes import BATCH_SIZE, delete, link, write
 
 __all__ = ["Batch", "known", "reconcile", "update"]
 
@@ -67,6 +67,7 @@ def reconcile(
     ``order`` receives every entry's relative path in walk order as the walk goes.
     The first batch lists removals (and comes at once); then parsed files follow in
     batches of :data:`~tui.store.index.writes.BATCH_SIZE`, each one transaction.
+    Copies are linked after the last batch (before the generator ends).
     """
     if not seen:
         # A from-scratch build: the index is a cache that a crash would only
@@ -131,6 +132,7 @@ def _reconcile(
             old = relative(root, prefix, article.path) in seen
             (batch.changed if old else batch.added).append(article)
         yield batch
+    link(db)
     stamp_dirs(db, root, stamps)
 
 
@@ -169,6 +171,7 @@ def update(db: Database, root: Path, paths: Iterable[Path]) -> Batch:
     results = list(extract_all(todo, None, _READ_AHEAD))
     for chunk in _batched(iter(results), BATCH_SIZE):
         write(db, root, chunk)
+    link(db)
     for article, *_ in results:
         old = relative(root, prefix, article.path) in seen
         (batch.changed if old else batch.added).append(article)

@@ -7,9 +7,10 @@ without a pass over all pairs:
 * ``sims`` -- per article: its day, text size, folded story title and lead, and the
   blobs of its bucket keys and title-term hashes (so its rows elsewhere can be
   removed by key, without a second index).
-* ``simkeys (key, id)`` -- the duplicate LSH buckets. When an article is written,
-  the articles sharing one of its buckets are checked on their text
-  (:func:`~tui.search.similar.same_text`) and every confirmed pair goes into
+* ``simkeys (key, id)`` -- the duplicate LSH buckets. A written article waits in
+  ``pending`` until :func:`link_pending` (once per reconcile or update) checks the
+  articles sharing one of its buckets on their text
+  (:func:`~tui.search.similar.same_text`); every confirmed pair goes into
 * ``dupes (a, b)`` -- so a duplicate group is a connected component of a small table,
   kept up to date incrementally (a changed or removed article takes its pairs along).
 * ``simterms (term, day, id)`` -- title-term postings by day: related candidates are
@@ -20,10 +21,13 @@ without a pass over all pairs:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
 
 from tui.search import similar as sim
+from tui.store.index.packed import unpack_text
 
 __all__ = [
     "CANDIDATES",
@@ -32,6 +36,8 @@ __all__ = [
     "duplicate_groups",
     "forget",
     "group_of",
+    "has_pending",
+    "link_pending",
     "related",
     "store",
 ]
@@ -48,8 +54,8 @@ BUCKET_CAP = 16
 _CHECK_CHARS = sim.LEAD_CHARS * 4
 _UNDATED = -1
 
-#: One article's row to store: id, date (epoch seconds or None), title, plain text, signatures.
-Item = tuple[int, float | None, str, str, sim.Signatures]
+#: One article's row to store: id, date (epoch seconds or None), signatures.
+Item = tuple[int, float | None, sim.Signatures]
 
 
 def _day(ts: float | None) -> int:
@@ -57,9 +63,10 @@ def _day(ts: float | None) -> int:
 
 
 def store(c: sqlite3.Connection, items: Sequence[Item]) -> None:
-    """Keep the signatures of freshly written articles and link them to their copies.
+    """Keep the signatures of freshly written articles; their copies are linked later.
 
     Call inside the write transaction, after :func:`forget` removed their old rows.
+    Articles with bucket keys are marked pending: :func:`link_pending` checks them.
     """
     if not items:
         return
@@ -77,74 +84,103 @@ def store(c: sqlite3.Connection, items: Sequence[Item]) -> None:
                 sim.pack_keys(s.keys),
                 sim.pack_keys(s.postings),
             )
-            for i, ts, _, _, s in items
+            for i, ts, s in items
         ],
     )
     c.executemany(
         "INSERT OR IGNORE INTO simkeys (key, id) VALUES (?, ?)",
-        [(k, i) for i, _, _, _, s in items for k in s.keys],
+        [(k, i) for i, _, s in items for k in s.keys],
     )
     c.executemany(
         "INSERT OR IGNORE INTO simterms (term, day, id) VALUES (?, ?, ?)",
-        [(t, _day(ts), i) for i, ts, _, _, s in items for t in s.postings],
+        [(t, _day(ts), i) for i, ts, s in items for t in s.postings],
     )
-    _link(c, items)
+    c.executemany(
+        "INSERT OR IGNORE INTO pending (id) VALUES (?)", [(i,) for i, _, s in items if s.keys]
+    )
 
 
-def _link(c: sqlite3.Connection, items: Sequence[Item]) -> None:
-    """Check each new article against the articles sharing a bucket; record the copies."""
-    here = {i: (title, text) for i, _, title, text, _ in items}
-    features: dict[int, sim.Features | None] = {}
+def has_pending(c: sqlite3.Connection) -> bool:
+    """Whether some written articles still wait for :func:`link_pending`."""
+    return c.execute("SELECT 1 FROM pending LIMIT 1").fetchone() is not None
 
-    def feature(i: int) -> sim.Features | None:
-        if i not in features:
-            if i in here:
-                title, text = here[i]
-            else:
-                row = c.execute(
-                    "SELECT a.title, substr(t.body, 1, ?) FROM articles a "
-                    "JOIN texts t ON t.id = a.id WHERE a.id = ?",
-                    (_CHECK_CHARS, i),
-                ).fetchone()
-                if row is None:
-                    features[i] = None
-                    return None
-                title, text = row
-            features[i] = sim.dup_features(title, text)
-        return features[i]
 
-    checked: set[tuple[int, int]] = set()
-    pairs: list[tuple[int, int]] = []
-    grams: dict[int, frozenset[str]] = {}  # the same candidates come up again and again
-    for i, _, _, _, s in items:
-        found: set[int] = set()
-        for key in s.keys:
-            ids = [r[0] for r in c.execute(
-                "SELECT id FROM simkeys WHERE key = ? LIMIT ?", (key, BUCKET_CAP + 1)
-            )]  # fmt: skip
-            if len(ids) <= BUCKET_CAP:
-                found.update(ids)
-        found.discard(i)
-        if not found:
-            continue
-        # The stored titles first: most candidates that only share a templated lead
-        # are turned away here, without reading and folding their text.
-        mine = grams[i] = grams.get(i) or sim.title_grams(s.title)
-        unknown = [j for j in found if j not in grams]
-        if unknown:
-            marks = ",".join("?" * len(unknown))
-            for j, title in c.execute(f"SELECT id, title FROM sims WHERE id IN ({marks})", unknown):
-                grams[j] = sim.title_grams(title)
-        found = {j for j in found if j in grams and sim.grams_agree(mine, grams[j])}
-        for j in found:
-            pair = (min(i, j), max(i, j))
-            if pair in checked:
-                continue
-            checked.add(pair)
-            a, b = feature(i), feature(j)
-            if a is not None and b is not None and sim.same_text(a, b):
-                pairs.append(pair)
-    c.executemany("INSERT OR IGNORE INTO dupes (a, b) VALUES (?, ?)", pairs)
+def link_pending(c: sqlite3.Connection) -> int:
+    """Check every pending article against the articles sharing a bucket; record the copies.
+
+    Call inside a write transaction. Returns how many copy pairs were added. Many
+    pending articles (a build) read every bucket in one pass; a few look theirs up.
+    A bucket shared by more than :data:`BUCKET_CAP` articles is boilerplate, not a
+    copy signal.
+    """
+    pending = {r[0] for r in c.execute("SELECT id FROM pending")}
+    if not pending:
+        return 0
+    pairs: set[tuple[int, int]] = set()
+    total = c.execute("SELECT count(*) FROM sims").fetchone()[0]
+    if len(pending) * 20 >= total:
+        buckets: Iterable[list[int]] = (
+            [int(x) for x in members.split(",")]
+            for (members,) in c.execute(
+                "SELECT group_concat(id) FROM simkeys GROUP BY key HAVING count(*) BETWEEN 2 AND ?",
+                (BUCKET_CAP,),
+            )
+        )
+    else:
+        buckets = []
+        for _, blob in _select(c, "SELECT id, keys FROM sims WHERE id IN ({})", list(pending)):
+            for key in sim.unpack_keys(blob):
+                ids = [r[0] for r in c.execute(
+                    "SELECT id FROM simkeys WHERE key = ? LIMIT ?", (key, BUCKET_CAP + 1)
+                )]  # fmt: skip
+                if 2 <= len(ids) <= BUCKET_CAP:
+                    buckets.append(ids)
+    for ids in buckets:
+        if not pending.isdisjoint(ids):
+            ids.sort()
+            pairs.update(p for p in combinations(ids, 2) if p[0] in pending or p[1] in pending)
+    c.execute("DELETE FROM pending")
+    if not pairs:
+        return 0
+    # The stored titles first: most candidates that only share a templated lead
+    # are turned away here, without reading and unpacking their text.
+    involved = list({i for pair in pairs for i in pair})
+    grams = {
+        i: sim.title_grams(title)
+        for i, title in _select(c, "SELECT id, title FROM sims WHERE id IN ({})", involved)
+    }
+    pairs = {
+        (a, b)
+        for a, b in pairs
+        if a in grams and b in grams and sim.grams_agree(grams[a], grams[b])
+    }
+    if not pairs:
+        return 0
+    involved = list({i for pair in pairs for i in pair})
+    features: dict[int, sim.DupText] = {}
+    for i, title, body in _select(
+        c,
+        "SELECT a.id, a.title, t.body FROM articles a JOIN texts t ON t.id = a.id "
+        "WHERE a.id IN ({})",
+        involved,
+    ):
+        features[i] = sim.dup_text(sim.dup_features(title, unpack_text(body)[:_CHECK_CHARS]))
+    found = [
+        (a, b)
+        for a, b in sorted(pairs)
+        if a in features and b in features and sim.same_text(features[a], features[b])
+    ]
+    c.executemany("INSERT OR IGNORE INTO dupes (a, b) VALUES (?, ?)", found)
+    return len(found)
+
+
+def _select(c: sqlite3.Connection, sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
+    """``sql`` (with one ``IN ({})``) over ``ids``, 500 at a time: SQLite caps the parameters."""
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        out += c.execute(sql.format(",".join("?" * len(part))), part).fetchall()
+    return out
 
 
 def forget(c: sqlite3.Connection, ids: Sequence[int]) -> None:
@@ -168,6 +204,7 @@ def forget(c: sqlite3.Connection, ids: Sequence[int]) -> None:
     )
     c.executemany("DELETE FROM sims WHERE id = ?", [(i,) for i, *_ in rows])
     c.executemany("DELETE FROM dupes WHERE a = ? OR b = ?", [(i, i) for i in ids])
+    c.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
 
 
 # --------------------------------------------------------------------------- reading

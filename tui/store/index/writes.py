@@ -3,7 +3,9 @@
 Why in one place: the FTS table is contentless, so an entry can only be removed by
 handing FTS5 the exact text it was indexed with. Every write therefore unindexes
 the old text, upserts the rows and indexes the new text in one transaction, and
-bumps the generation (derived blobs are then stale).
+bumps the generation (derived blobs are then stale). Copies are linked after the
+writes (:func:`link`), once for a whole reconcile: per batch, each batch's buckets
+were looked up one key at a time, which cost more than the signatures themselves.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from tui.search.similar import Signatures
 from tui.store.index import similar
 from tui.store.index.database import BUMP, Database
 from tui.store.index.extract import Extracted, FuzzyFields
+from tui.store.index.packed import unpack_text
 from tui.store.index.rows import SKIPPED_MTIME, json_list, relative, root_prefix
 
-__all__ = ["BATCH_SIZE", "delete", "write"]
+__all__ = ["BATCH_SIZE", "delete", "link", "write"]
 
 #: Rows written per transaction: big enough to amortise the commit, short enough
 #: that another process waiting for the write lock is not starved.
@@ -54,15 +57,15 @@ def write(db: Database, root: Path, rows: Sequence[Extracted]) -> None:
     prefix = root_prefix(root)
     records = [_record(relative(root, prefix, a.path), a, keys) for a, _, _, keys, _ in rows]
     stale = [rec[0] for rec in records]
-    texts: list[tuple[str, str]] = []
+    texts: list[tuple[bytes, str]] = []
     entries: list[tuple[str, str, str]] = []
-    signed: list[tuple[str, Article, str, Signatures]] = []
-    for (article, text, folded, _keys, sigs), rec in zip(rows, records, strict=True):
-        if article.ok and text is not None:
-            texts.append((text, rec[0]))
-            entries.append((fold_fts(article.title), text if folded is None else folded, rec[0]))
+    signed: list[tuple[str, Article, Signatures]] = []
+    for (article, packed, folded, _keys, sigs), rec in zip(rows, records, strict=True):
+        if article.ok and packed is not None and folded is not None:
+            texts.append((packed, rec[0]))
+            entries.append((fold_fts(article.title), folded, rec[0]))
             if sigs is not None:
-                signed.append((rec[0], article, text, sigs))
+                signed.append((rec[0], article, sigs))
 
     def body(c: sqlite3.Connection) -> None:
         c.execute(BUMP)
@@ -78,11 +81,7 @@ def write(db: Database, root: Path, rows: Sequence[Extracted]) -> None:
             [(ids[r], title, folded) for title, folded, r in entries],
         )
         similar.store(
-            c,
-            [
-                (ids[r], a.date.timestamp() if a.date else None, a.title, text, sigs)
-                for r, a, text, sigs in signed
-            ],
+            c, [(ids[r], a.date.timestamp() if a.date else None, sigs) for r, a, sigs in signed]
         )
 
     with db.lock:
@@ -100,6 +99,25 @@ def delete(db: Database, rels: Sequence[str]) -> None:
         c.executemany("DELETE FROM articles WHERE path = ?", [(r,) for r in rels])
 
     with db.lock:
+        db.transaction(body)
+
+
+def link(db: Database) -> None:
+    """Link the articles written since the last call to their copies (one transaction).
+
+    Call after a reconcile's or an update's writes; a run cut short leaves its
+    articles pending, and the next call links them.
+    """
+    if not db.writable:
+        return
+    with db.lock:
+        if not similar.has_pending(db.conn):
+            return
+
+        def body(c: sqlite3.Connection) -> None:
+            if similar.link_pending(c):
+                c.execute(BUMP)
+
         db.transaction(body)
 
 
@@ -129,7 +147,7 @@ def _unindex(c: sqlite3.Connection, rels: Sequence[str]) -> None:
     similar.forget(c, [i for i, _, _ in old])
     c.executemany(
         "INSERT INTO fts (fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-        [(i, fold_fts(title), fold_fts(text)) for i, title, text in old],
+        [(i, fold_fts(title), fold_fts(unpack_text(text))) for i, title, text in old],
     )
     c.executemany("DELETE FROM texts WHERE id = ?", [(i,) for i, _, _ in old])
 
