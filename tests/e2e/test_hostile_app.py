@@ -45,6 +45,7 @@ from tui.app import reader as reader_module
 from tui.app.app import NewsdeckApp
 from tui.app.screens.main import MainScreen
 from tui.app.screens.problems import ProblemsScreen
+from tui.images.terminal.probe import KITTY_QUERY
 from tui.store.config import Config
 
 #: Any C0 control but newline/tab, DEL, or C1 control.
@@ -516,7 +517,10 @@ _ESC2 = rb"\x1b[78=>]|\x1b\([B0]"
 #: with the same keys: see test_pty_baseline_osc_is_only_pointer_shape): the Kitty
 #: pointer shape, ``ESC ] 22 ; <shape> BEL`` (App._set_pointer_shape). Nothing else.
 ALLOWED_OSC = re.compile(rb"\x1b\]22;[a-z-]{1,24}\x07")
-_KNOWN = re.compile(_CSI + b"|" + _ESC2 + b"|" + ALLOWED_OSC.pattern)
+#: newsdeck's own image probe (tui.images.terminal.probe): kitty's graphics query, a
+#: constant written once at start-up before Textual runs (DA1 and CSI 16 t are CSI).
+ALLOWED_APC = re.escape(KITTY_QUERY.encode())
+_KNOWN = re.compile(_CSI + b"|" + _ESC2 + b"|" + ALLOWED_OSC.pattern + b"|" + ALLOWED_APC)
 
 
 def strip_escapes(data: bytes) -> bytes:

@@ -618,6 +618,7 @@ class ListPane(Vertical):
                 article_list.scroll_offset.y,
             )
             self._stale = False
+            self.refresh_bindings()  # Esc "Back" appears with the timeline
         self.related_to = article
         title = self.query_one("#related-title", Static)
         line = Text("Coverage of ", style="bold")
@@ -633,6 +634,7 @@ class ListPane(Vertical):
         if self.related_to is None:
             return False
         self.related_to = None
+        self.refresh_bindings()  # and may go with it
         self.query_one("#related-title", Static).set_class(False, "-visible")
         saved, self._return = self._return, None
         if saved is not None:

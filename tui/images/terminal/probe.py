@@ -172,6 +172,11 @@ def detect(
         _detected = Terminal("halfblocks")
         return _detected
     passthrough = tmux and tmux_passthrough_on()
+    if tmux and not passthrough:
+        # tmux would take the kitty query for a window title (APC) and answer DA1 for
+        # itself: ask nothing (a forced protocol is still honoured, unwrapped).
+        _detected = Terminal(choose(setting, None, tmux=True))
+        return _detected
     reply: Reply | None = None
     if os.isatty(fd_in) and os.isatty(fd_out):
         try:

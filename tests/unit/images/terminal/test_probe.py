@@ -6,6 +6,8 @@ import os
 import pty
 import threading
 
+import pytest
+
 from tui.images.terminal import probe as detect_module
 from tui.images.terminal.probe import (
     DA1_QUERY,
@@ -91,3 +93,25 @@ def test_detect_once_per_process(monkeypatch) -> None:  # type: ignore[no-untype
         assert detect_module.detect("auto", env={}, web=True).protocol == "halfblocks"
     finally:
         detect_module.forget()
+
+
+def test_tmux_without_passthrough_asks_the_terminal_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under tmux the kitty query would become the window title: nothing is written."""
+    from tui.images.terminal import probe
+
+    probe.forget()
+    monkeypatch.setattr(probe, "tmux_passthrough_on", lambda: False)
+    monkeypatch.setattr(probe.os, "isatty", lambda fd: True)
+
+    def no_query(*args: object, **kwargs: object) -> probe.Reply:
+        raise AssertionError("the terminal was asked")
+
+    monkeypatch.setattr(probe, "query_terminal", no_query)
+    try:
+        assert probe.detect("auto", env={"TMUX": "/tmp/tmux-0/default,1,0"}).protocol == (
+            "halfblocks"
+        )
+    finally:
+        probe.forget()
